@@ -1,0 +1,12 @@
+// Shared Jest settings: ts-jest in ESM mode, because openid-client v6 and oidc-provider v9
+// are ESM-only and Jest's CommonJS mode cannot load them. Jest runs under
+// `node --experimental-vm-modules` (see each package's "test" script).
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  // Source files import siblings as "./x.js" (NodeNext); map them back to the .ts source.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }] },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testTimeout: 20000,
+};

@@ -1,0 +1,159 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+import { escapeHtml, page } from './html.js';
+
+export const INTERACTION_PREFIX = '/interaction/';
+
+export interface InteractionOptions {
+  provider: Provider;
+  /** The e-mail address of the one sandbox user. */
+  accountEmail: string;
+  /** When true, every consent ends in access_denied whatever the user clicks. */
+  shouldDeny(): boolean;
+  /** Called with a grant's id when the user approved an `access_type=offline` request. */
+  onOfflineGrant(grantId: string): void;
+}
+
+const MAX_FORM_BYTES = 16 * 1024;
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  let body = '';
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > MAX_FORM_BYTES) throw new Error('form too large');
+  }
+  return new URLSearchParams(body);
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+  });
+  res.end(html);
+}
+
+function loginPage(uid: string, loginHint: string): string {
+  return page(
+    'Sign in',
+    `<h1>Sign in</h1>
+<form method="post" action="${INTERACTION_PREFIX}${escapeHtml(uid)}/login" data-step="login">
+<label for="login">Email</label>
+<input id="login" name="login" type="email" value="${escapeHtml(loginHint)}" required>
+<p><button type="submit" id="next">Next</button></p>
+</form>`,
+  );
+}
+
+function consentPage(uid: string, clientId: string, email: string, scopes: string[]): string {
+  const list = scopes.map((scope) => `<li>${escapeHtml(scope)}</li>`).join('\n');
+  return page(
+    'Grant access',
+    `<h1>Sandbox app wants to access your Google Account</h1>
+<p>${escapeHtml(email)}</p>
+<p>Client <code>${escapeHtml(clientId)}</code> asks for:</p>
+<ul>${list}</ul>
+<form method="post" action="${INTERACTION_PREFIX}${escapeHtml(uid)}/consent" data-step="consent">
+<button type="submit" name="decision" value="allow" id="allow">Allow</button>
+<button type="submit" name="decision" value="deny" id="deny">Cancel</button>
+</form>`,
+  );
+}
+
+/**
+ * The login and consent screens, standing in for Google's. Plain HTML forms so that both a
+ * real browser and the scripted consent agent can walk them.
+ */
+export function createInteractionHandler(options: InteractionOptions) {
+  const { provider } = options;
+
+  async function consent(req: IncomingMessage, res: ServerResponse, form: URLSearchParams) {
+    const details = await provider.interactionDetails(req, res);
+    const { prompt, params, session } = details;
+    if (form.get('decision') !== 'allow' || options.shouldDeny()) {
+      await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The user denied access.' },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
+    const accountId = session?.accountId;
+    if (!accountId) throw new Error('consent without a signed-in user');
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId, clientId: String(params.client_id) });
+    if (!grant) throw new Error('grant vanished');
+    const missing = prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+      grant.addResourceScope(resource, scopes.join(' '));
+    }
+    const grantId = await grant.save();
+    if (params.access_type === 'offline') options.onOfflineGrant(grantId);
+    await provider.interactionFinished(
+      req,
+      res,
+      { consent: { grantId } },
+      { mergeWithLastSubmission: true },
+    );
+  }
+
+  return async function handleInteraction(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const [uid, step] = url.pathname.slice(INTERACTION_PREFIX.length).split('/');
+    if (!uid) return sendHtml(res, 404, page('Not found', '<h1>Not found</h1>'));
+    try {
+      if (req.method === 'GET' && step === undefined) {
+        const details = await provider.interactionDetails(req, res);
+        if (details.prompt.name === 'login') {
+          const hint =
+            typeof details.params.login_hint === 'string'
+              ? details.params.login_hint
+              : options.accountEmail;
+          return sendHtml(res, 200, loginPage(details.uid, hint));
+        }
+        const scopes = String(details.params.scope ?? '')
+          .split(' ')
+          .filter(Boolean);
+        return sendHtml(
+          res,
+          200,
+          consentPage(details.uid, String(details.params.client_id), options.accountEmail, scopes),
+        );
+      }
+      if (req.method === 'POST' && step === 'login') {
+        const form = await readForm(req);
+        const login = form.get('login')?.trim() || options.accountEmail;
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: login } },
+          { mergeWithLastSubmission: false },
+        );
+        return;
+      }
+      if (req.method === 'POST' && step === 'consent') {
+        return await consent(req, res, await readForm(req));
+      }
+      sendHtml(res, 405, page('Not allowed', '<h1>Method not allowed</h1>'));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      sendHtml(
+        res,
+        400,
+        page('Sign-in failed', `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p>`),
+      );
+    }
+  };
+}

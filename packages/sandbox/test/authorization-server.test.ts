@@ -1,0 +1,218 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as oidc from 'openid-client';
+import { runConsentAgent, type Sandbox, startSandbox } from '../src/index.js';
+import {
+  authorizationRequest,
+  authorize,
+  clientConfiguration,
+  DRIVE_SCOPE,
+  listFiles,
+} from './helpers.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(() => sandbox.close());
+
+describe('client_secret.json', () => {
+  it('is written in Google exact "installed" format, pointing at the sandbox', async () => {
+    const json = JSON.parse(await readFile(sandbox.clientSecretsPath, 'utf8'));
+    expect(Object.keys(json)).toEqual(['installed']);
+    expect(Object.keys(json.installed)).toEqual([
+      'client_id',
+      'project_id',
+      'auth_uri',
+      'token_uri',
+      'auth_provider_x509_cert_url',
+      'client_secret',
+      'redirect_uris',
+    ]);
+    expect(json.installed.auth_uri).toBe(`${sandbox.issuer}/o/oauth2/auth`);
+    expect(json.installed.token_uri).toBe(`${sandbox.issuer}/token`);
+    expect(json.installed.redirect_uris).toEqual(['http://localhost']);
+    expect(json.installed.client_id).toMatch(/\.apps\.googleusercontent\.com$/);
+  });
+});
+
+describe('authorization code flow with PKCE (openid-client)', () => {
+  it('redirects back with code, state and iss, and grants the Drive scope with a refresh token', async () => {
+    const config = clientConfiguration(sandbox);
+    const attempt = await authorizationRequest(config);
+    const { redirectUrl } = await runConsentAgent(attempt.url.href, { deliver: false });
+    const callback = new URL(redirectUrl);
+    expect(callback.origin + callback.pathname).toBe(attempt.redirectUri);
+    expect(callback.searchParams.get('state')).toBe(attempt.state);
+    expect(callback.searchParams.get('iss')).toBe(sandbox.issuer);
+    expect(callback.searchParams.get('code')).toEqual(expect.any(String));
+
+    const before = sandbox.counters.authorizationCodeGrants;
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: attempt.verifier,
+      expectedState: attempt.state,
+    });
+    expect(tokens.scope).toBe(DRIVE_SCOPE);
+    expect(tokens.token_type.toLowerCase()).toBe('bearer');
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    expect(tokens.expires_in).toBe(3600);
+    expect(sandbox.counters.authorizationCodeGrants).toBe(before + 1);
+  });
+
+  it('accepts any loopback port for the native client', async () => {
+    const config = clientConfiguration(sandbox);
+    const attempt = await authorizationRequest(config, { redirect_uri: 'http://[::1]:61234/' });
+    const { redirectUrl } = await runConsentAgent(attempt.url.href, { deliver: false });
+    expect(redirectUrl.startsWith('http://[::1]:61234/?code=')).toBe(true);
+  });
+
+  it('gives no refresh token without access_type=offline', async () => {
+    const config = clientConfiguration(sandbox);
+    const attempt = await authorizationRequest(config, { access_type: 'online' });
+    const { redirectUrl } = await runConsentAgent(attempt.url.href, { deliver: false });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(redirectUrl), {
+      pkceCodeVerifier: attempt.verifier,
+      expectedState: attempt.state,
+    });
+    expect(tokens.refresh_token).toBeUndefined();
+  });
+
+  it('requires PKCE', async () => {
+    const url = new URL(sandbox.authorizationEndpoint);
+    url.search = new URLSearchParams({
+      client_id: sandbox.clientId,
+      response_type: 'code',
+      redirect_uri: 'http://127.0.0.1:45678/',
+      scope: DRIVE_SCOPE,
+      state: 'abc',
+    }).toString();
+    const { redirectUrl } = await runConsentAgent(url.href, { deliver: false });
+    const callback = new URL(redirectUrl);
+    expect(callback.searchParams.get('error')).toBe('invalid_request');
+    expect(callback.searchParams.get('error_description')).toMatch(/PKCE/);
+  });
+
+  it('refuses a code exchanged with the wrong verifier, and a code used twice', async () => {
+    const config = clientConfiguration(sandbox);
+    const attempt = await authorizationRequest(config);
+    const { redirectUrl } = await runConsentAgent(attempt.url.href, { deliver: false });
+    const wrongVerifier = oidc.randomPKCECodeVerifier();
+    await expect(
+      oidc.authorizationCodeGrant(config, new URL(redirectUrl), {
+        pkceCodeVerifier: wrongVerifier,
+        expectedState: attempt.state,
+      }),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    const second = await authorizationRequest(config);
+    const again = await runConsentAgent(second.url.href, { deliver: false });
+    const checks = { pkceCodeVerifier: second.verifier, expectedState: second.state };
+    await oidc.authorizationCodeGrant(config, new URL(again.redirectUrl), checks);
+    await expect(
+      oidc.authorizationCodeGrant(config, new URL(again.redirectUrl), checks),
+    ).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+  });
+
+  it('refuses a redirect URI that is not loopback', async () => {
+    const config = clientConfiguration(sandbox);
+    const attempt = await authorizationRequest(config, {
+      redirect_uri: 'https://attacker.example/',
+    });
+    await expect(runConsentAgent(attempt.url.href)).rejects.toThrow(/redirect_uri/);
+  });
+});
+
+describe('token endpoint with a plain HTTP client', () => {
+  it('exchanges the code with client_secret_post and refuses a wrong secret', async () => {
+    const config = clientConfiguration(sandbox);
+    const attempt = await authorizationRequest(config);
+    const { redirectUrl } = await runConsentAgent(attempt.url.href, { deliver: false });
+    const code = new URL(redirectUrl).searchParams.get('code') ?? '';
+    const form = (secret: string) =>
+      new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: attempt.redirectUri,
+        code_verifier: attempt.verifier,
+        client_id: sandbox.clientId,
+        client_secret: secret,
+      });
+    const wrong = await fetch(sandbox.tokenEndpoint, {
+      method: 'POST',
+      body: form('not-the-secret'),
+    });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_client' });
+
+    const right = await fetch(sandbox.tokenEndpoint, {
+      method: 'POST',
+      body: form(sandbox.clientSecret),
+    });
+    expect(right.status).toBe(200);
+    const body = (await right.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ scope: DRIVE_SCOPE, expires_in: 3600 });
+    expect(typeof body.access_token).toBe('string');
+  });
+});
+
+describe('refresh and revocation', () => {
+  it('refreshes without returning a refresh token, as Google does', async () => {
+    const tokens = await authorize(sandbox);
+    const config = clientConfiguration(sandbox);
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token ?? '');
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect(refreshed.refresh_token).toBeUndefined();
+    expect(refreshed.scope).toBe(DRIVE_SCOPE);
+    expect((await listFiles(sandbox, '', refreshed.access_token)).status).toBe(200);
+  });
+
+  it('makes the refresh token fail with invalid_grant after revocation', async () => {
+    const tokens = await authorize(sandbox);
+    const config = clientConfiguration(sandbox);
+    await oidc.tokenRevocation(config, tokens.refresh_token ?? '');
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token ?? '')).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+    // Revoking the grant also ends the access tokens it issued, as at Google.
+    expect((await listFiles(sandbox, '', tokens.access_token)).status).toBe(401);
+  });
+});
+
+describe('denial', () => {
+  it('sends access_denied with state when the user clicks Cancel', async () => {
+    const attempt = await authorizationRequest(clientConfiguration(sandbox));
+    const { redirectUrl } = await runConsentAgent(attempt.url.href, { deny: true, deliver: false });
+    const callback = new URL(redirectUrl);
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('state')).toBe(attempt.state);
+    expect(callback.searchParams.has('code')).toBe(false);
+  });
+
+  it('denies every consent while the denyConsent switch is on', async () => {
+    sandbox.denyConsent = true;
+    try {
+      const attempt = await authorizationRequest(clientConfiguration(sandbox));
+      const { redirectUrl } = await runConsentAgent(attempt.url.href, { deliver: false });
+      expect(new URL(redirectUrl).searchParams.get('error')).toBe('access_denied');
+    } finally {
+      sandbox.denyConsent = false;
+    }
+  });
+});
+
+describe('access-token lifetime', () => {
+  it('is configurable so tests can force a refresh', async () => {
+    const shortLived = await startSandbox({ accessTokenTtl: 1 });
+    try {
+      const tokens = await authorize(shortLived);
+      expect(tokens.expires_in).toBe(1);
+      expect((await listFiles(shortLived, '', tokens.access_token)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      expect((await listFiles(shortLived, '', tokens.access_token)).status).toBe(401);
+    } finally {
+      await shortLived.close();
+    }
+  });
+});

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Sandbox, seedDriveFiles, startSandbox } from '../src/index.js';
+import { authorize, listFiles } from './helpers.js';
+
+let sandbox: Sandbox;
+let token: string;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  token = (await authorize(sandbox)).access_token;
+});
+afterAll(() => sandbox.close());
+
+const seeded = seedDriveFiles();
+const encode = (params: Record<string, string>) => `?${new URLSearchParams(params)}`;
+
+describe('files.list', () => {
+  it('answers the seed example: five most recently modified by me, newest first', async () => {
+    const { status, body } = await listFiles(
+      sandbox,
+      encode({ pageSize: '5', orderBy: 'modifiedByMeTime desc' }),
+      token,
+    );
+    expect(status).toBe(200);
+    expect(body.kind).toBe('drive#fileList');
+    expect(body.files).toHaveLength(5);
+    const times = body.files.map(
+      (file: { id: string }) => seeded.find((s) => s.id === file.id)?.modifiedByMeTime,
+    );
+    expect(times.every(Boolean)).toBe(true);
+    expect([...times].sort().reverse()).toEqual(times);
+    // Without "fields", Drive returns only kind, id, name and mimeType for each file.
+    expect(Object.keys(body.files[0]).sort()).toEqual(['id', 'kind', 'mimeType', 'name']);
+    expect(body.nextPageToken).toEqual(expect.any(String));
+  });
+
+  it('puts files never modified by me last under modifiedByMeTime', async () => {
+    const { body } = await listFiles(
+      sandbox,
+      encode({
+        pageSize: '1000',
+        orderBy: 'modifiedByMeTime desc',
+        fields: 'files(id,modifiedByMeTime)',
+      }),
+      token,
+    );
+    const firstMissing = body.files.findIndex(
+      (file: { modifiedByMeTime?: string }) => !file.modifiedByMeTime,
+    );
+    expect(firstMissing).toBeGreaterThan(0);
+    expect(
+      body.files
+        .slice(firstMissing)
+        .every((file: { modifiedByMeTime?: string }) => !file.modifiedByMeTime),
+    ).toBe(true);
+  });
+
+  it('orders by modifiedTime desc and by name', async () => {
+    const byTime = await listFiles(
+      sandbox,
+      encode({ pageSize: '1000', orderBy: 'modifiedTime desc', fields: 'files(modifiedTime)' }),
+      token,
+    );
+    const times = byTime.body.files.map((file: { modifiedTime: string }) => file.modifiedTime);
+    expect([...times].sort().reverse()).toEqual(times);
+
+    const byName = await listFiles(
+      sandbox,
+      encode({ pageSize: '1000', orderBy: 'name', fields: 'files(name)' }),
+      token,
+    );
+    const names = byName.body.files.map((file: { name: string }) => file.name);
+    expect([...names].sort((a, b) => a.localeCompare(b, 'en'))).toEqual(names);
+    expect(names).toHaveLength(seeded.length);
+  });
+
+  it('pages through everything with pageToken, without repeats', async () => {
+    const ids: string[] = [];
+    let pageToken: string | undefined;
+    let pages = 0;
+    do {
+      const params: Record<string, string> = { pageSize: '7', orderBy: 'name' };
+      if (pageToken) params.pageToken = pageToken;
+      const { status, body } = await listFiles(sandbox, encode(params), token);
+      expect(status).toBe(200);
+      ids.push(...body.files.map((file: { id: string }) => file.id));
+      pageToken = body.nextPageToken;
+      pages++;
+    } while (pageToken);
+    expect(pages).toBe(Math.ceil(seeded.length / 7));
+    expect(new Set(ids).size).toBe(seeded.length);
+  });
+
+  it('returns partial responses for "fields"', async () => {
+    const { body } = await listFiles(
+      sandbox,
+      encode({ pageSize: '2', fields: 'files(id, name, modifiedTime)' }),
+      token,
+    );
+    expect(Object.keys(body)).toEqual(['files']);
+    expect(Object.keys(body.files[0])).toEqual(['id', 'name', 'modifiedTime']);
+    const everything = await listFiles(sandbox, encode({ pageSize: '1', fields: '*' }), token);
+    expect(everything.body.files[0]).toHaveProperty('webViewLink');
+  });
+
+  it('filters with q "trashed = false"', async () => {
+    const all = await listFiles(
+      sandbox,
+      encode({ pageSize: '1000', fields: 'files(trashed)' }),
+      token,
+    );
+    expect(all.body.files.some((file: { trashed: boolean }) => file.trashed)).toBe(true);
+    const live = await listFiles(
+      sandbox,
+      encode({ pageSize: '1000', q: 'trashed = false', fields: 'files(trashed)' }),
+      token,
+    );
+    expect(live.body.files.length).toBe(seeded.filter((file) => !file.trashed).length);
+    expect(live.body.files.every((file: { trashed: boolean }) => !file.trashed)).toBe(true);
+  });
+});
+
+describe('files.list errors, in Google JSON error shape', () => {
+  it('401 UNAUTHENTICATED without a token or with an unknown one', async () => {
+    for (const bearer of [undefined, 'ya29.not-a-real-token']) {
+      const { status, body, headers } = await listFiles(sandbox, '', bearer);
+      expect(status).toBe(401);
+      expect(body.error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED' });
+      expect(body.error.errors[0]).toMatchObject({
+        reason: 'authError',
+        location: 'Authorization',
+      });
+      expect(headers.get('www-authenticate')).toMatch(/^Bearer /);
+    }
+  });
+
+  it('403 insufficient scope for a token without a Drive scope', async () => {
+    const openidOnly = await authorize(sandbox, { scope: 'openid email' });
+    const { status, body } = await listFiles(sandbox, '', openidOnly.access_token);
+    expect(status).toBe(403);
+    expect(body.error).toMatchObject({ code: 403, status: 'PERMISSION_DENIED' });
+    expect(body.error.errors[0].reason).toBe('insufficientPermissions');
+  });
+
+  it.each([
+    ['pageSize', { pageSize: '0' }],
+    ['pageSize', { pageSize: 'ten' }],
+    ['pageSize', { pageSize: '1001' }],
+    ['orderBy', { orderBy: 'size desc' }],
+    ['orderBy', { orderBy: 'name sideways' }],
+    ['pageToken', { pageToken: 'garbage' }],
+    ['q', { q: "owner = 'me'" }],
+    ['fields', { fields: 'files(id' }],
+  ])('400 INVALID_ARGUMENT naming the bad %s', async (location, params) => {
+    const { status, body } = await listFiles(sandbox, encode(params), token);
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
+    expect(body.error.errors[0]).toMatchObject({
+      reason: 'invalid',
+      location,
+      locationType: 'parameter',
+    });
+  });
+
+  it('refuses a page token from another query', async () => {
+    const first = await listFiles(sandbox, encode({ pageSize: '5', orderBy: 'name' }), token);
+    const { status } = await listFiles(
+      sandbox,
+      encode({ pageSize: '5', orderBy: 'modifiedTime', pageToken: first.body.nextPageToken }),
+      token,
+    );
+    expect(status).toBe(400);
+  });
+});
