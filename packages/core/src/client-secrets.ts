@@ -1,0 +1,275 @@
+import { InstalledOAuthError, invalidArgument } from './errors.js';
+import { isLoopbackHost, isLoopbackUrl } from './loopback-host.js';
+
+/** A parsed, validated `client_secret.json`, as downloaded from the Google Cloud console. */
+export interface ClientSecrets {
+  /** `installed` for "Desktop app" clients, `web` for "Web application" clients. */
+  readonly type: 'installed' | 'web';
+  readonly clientId: string;
+  /**
+   * Not confidential for installed apps (RFC 8252 §8.5), but never printed: the property is
+   * not enumerable, so it stays out of `JSON.stringify` and `console.log`.
+   */
+  readonly clientSecret: string | undefined;
+  readonly projectId: string | undefined;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  /**
+   * The issuer, taken as the origin of `auth_uri` (for Google, `https://accounts.google.com`,
+   * which is what Google puts in `iss`).
+   */
+  readonly issuer: string;
+  readonly redirectUris: readonly string[];
+  /**
+   * For `web` clients only: the registered loopback redirect URI that every authorization
+   * must use exactly (web clients get no port-agnostic loopback matching).
+   */
+  readonly requiredRedirectUri: string | undefined;
+  /** True when an endpoint is plain http on loopback (allowed only with `allowInsecureTransport`). */
+  readonly insecureTransport: boolean;
+}
+
+export interface ParseClientSecretsOptions {
+  /**
+   * Allow `http://` endpoints on loopback hosts (tests, the sandbox). The equivalent of the
+   * Python library's `OAUTHLIB_INSECURE_TRANSPORT=1`. Never allows http to other hosts.
+   */
+  allowInsecureTransport?: boolean;
+  /** How to name the input in messages, e.g. its path. Default "client_secret.json". */
+  source?: string;
+}
+
+const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const CREATE_DESKTOP_CLIENT =
+  'Create an OAuth client ID of type "Desktop app" in the Google Cloud console (APIs & Services › Credentials) and download its JSON.';
+
+function describeJsonError(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /position (\d+)/.exec(message);
+  if (!position) return message;
+  const offset = Number(position[1]);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Names what a JSON file is when it is a Google credential of another kind. */
+function recogniseOtherCredential(json: Record<string, unknown>): string | undefined {
+  switch (json.type) {
+    case 'service_account':
+      return `is a service-account key, not an OAuth client. Service accounts do not use the installed-app flow. ${CREATE_DESKTOP_CLIENT}`;
+    case 'authorized_user':
+      return `is a stored user credential ("authorized_user", as written by gcloud or this library), not an OAuth client. ${CREATE_DESKTOP_CLIENT}`;
+    case 'external_account':
+      return `is a workload identity federation configuration, not an OAuth client. ${CREATE_DESKTOP_CLIENT}`;
+    default:
+      return undefined;
+  }
+}
+
+function checkEndpoint(
+  problems: string[],
+  field: string,
+  value: unknown,
+  allowInsecure: boolean,
+): string | undefined {
+  if (value === undefined) {
+    problems.push(`"${field}" is missing`);
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    problems.push(`"${field}" must be a string, got ${typeName(value)}`);
+    return undefined;
+  }
+  const url = URL.parse(value);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    problems.push(`"${field}" must be an https URL, got "${value}"`);
+    return undefined;
+  }
+  if (url.protocol === 'http:') {
+    if (!isLoopbackHost(url.hostname)) {
+      problems.push(
+        `"${field}" must be an https URL, got "${value}" (plain http is never allowed to a non-loopback host)`,
+      );
+      return undefined;
+    }
+    if (!allowInsecure) {
+      problems.push(
+        `"${field}" is plain http ("${value}"); allow it for loopback hosts with allowInsecureTransport (OAUTHLIB_INSECURE_TRANSPORT=1), for tests and the sandbox only`,
+      );
+      return undefined;
+    }
+  }
+  if (url.hash || url.username || url.password) {
+    problems.push(`"${field}" must not contain credentials or a fragment, got "${value}"`);
+    return undefined;
+  }
+  return value;
+}
+
+function optionalString(problems: string[], field: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    problems.push(`"${field}" must be a string, got ${typeName(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function invalid(source: string, problems: string[], hint?: string): InstalledOAuthError {
+  const list = problems.map((problem) => `\n  - ${problem}`).join('');
+  return new InstalledOAuthError(
+    'INVALID_CLIENT_SECRETS',
+    `${source} is not a valid OAuth client file:${list}`,
+    {
+      hint: hint ?? CREATE_DESKTOP_CLIENT,
+      details: { problems },
+    },
+  );
+}
+
+/**
+ * Parses and validates Google's `client_secret.json` (text or an already-parsed object).
+ * Every problem is reported at once, each naming its field.
+ *
+ * @throws {InstalledOAuthError} `INVALID_CLIENT_SECRETS`, with `details.problems`.
+ *
+ * @example
+ * ```ts
+ * const secrets = parseClientSecrets(await readFile('client_secret.json', 'utf8'));
+ * secrets.type; // "installed"
+ * ```
+ */
+export function parseClientSecrets(
+  input: string | object,
+  options: ParseClientSecretsOptions = {},
+): ClientSecrets {
+  if (typeof input !== 'string' && (typeof input !== 'object' || input === null)) {
+    throw invalidArgument(
+      `parseClientSecrets() takes the file's text or a parsed object, got ${typeName(input)}`,
+    );
+  }
+  const source = options.source ?? 'client_secret.json';
+  const allowInsecure = options.allowInsecureTransport === true;
+  let json: unknown = input;
+  if (typeof input === 'string') {
+    const text = input.replace(/^\uFEFF/, ''); // Windows editors add a BOM; JSON.parse rejects it.
+    if (text.trim() === '') throw invalid(source, ['the file is empty']);
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw invalid(source, [`not valid JSON: ${describeJsonError(text, error)}`]);
+    }
+  }
+  if (!isPlainObject(json))
+    throw invalid(source, [`must contain a JSON object, got ${typeName(json)}`]);
+
+  const other = recogniseOtherCredential(json);
+  if (other) throw invalid(source, [`${other}`]);
+
+  const problems: string[] = [];
+  const keys = Object.keys(json);
+  for (const key of keys) {
+    if (DANGEROUS_KEYS.has(key)) problems.push(`unexpected key "${key}" at the top level`);
+  }
+  const hasInstalled = Object.hasOwn(json, 'installed');
+  const hasWeb = Object.hasOwn(json, 'web');
+  if (hasInstalled && hasWeb) {
+    problems.push('has both "installed" and "web"; a client file holds exactly one client');
+    throw invalid(source, problems);
+  }
+  if (!hasInstalled && !hasWeb) {
+    const found = keys.length
+      ? `found ${keys.map((key) => `"${key}"`).join(', ')}`
+      : 'the object is empty';
+    problems.push(`expected a top-level "installed" (Desktop app) or "web" key; ${found}`);
+    throw invalid(source, problems);
+  }
+  const type = hasInstalled ? 'installed' : 'web';
+  const client = json[type];
+  if (!isPlainObject(client)) {
+    problems.push(`"${type}" must be an object, got ${typeName(client)}`);
+    throw invalid(source, problems);
+  }
+  for (const key of Object.keys(client)) {
+    if (DANGEROUS_KEYS.has(key)) problems.push(`unexpected key "${type}.${key}"`);
+  }
+
+  const clientId = client.client_id;
+  if (clientId === undefined) problems.push(`"${type}.client_id" is missing`);
+  else if (typeof clientId !== 'string' || clientId.trim() === '') {
+    problems.push(`"${type}.client_id" must be a non-empty string, got ${typeName(clientId)}`);
+  }
+  const clientSecret = optionalString(problems, `${type}.client_secret`, client.client_secret);
+  const projectId = optionalString(problems, `${type}.project_id`, client.project_id);
+  optionalString(
+    problems,
+    `${type}.auth_provider_x509_cert_url`,
+    client.auth_provider_x509_cert_url,
+  );
+  const authorizationEndpoint = checkEndpoint(
+    problems,
+    `${type}.auth_uri`,
+    client.auth_uri,
+    allowInsecure,
+  );
+  const tokenEndpoint = checkEndpoint(
+    problems,
+    `${type}.token_uri`,
+    client.token_uri,
+    allowInsecure,
+  );
+
+  let redirectUris: string[] = [];
+  if (client.redirect_uris !== undefined) {
+    if (
+      !Array.isArray(client.redirect_uris) ||
+      client.redirect_uris.some((uri) => typeof uri !== 'string')
+    ) {
+      problems.push(`"${type}.redirect_uris" must be an array of strings`);
+    } else {
+      redirectUris = client.redirect_uris as string[];
+    }
+  }
+  let requiredRedirectUri: string | undefined;
+  if (type === 'web' && problems.length === 0) {
+    requiredRedirectUri = redirectUris.find((uri) => {
+      const url = URL.parse(uri);
+      return url !== null && url.protocol === 'http:' && isLoopbackUrl(url);
+    });
+    if (!requiredRedirectUri) {
+      problems.push(
+        `"web.redirect_uris" has no loopback redirect URI (http://127.0.0.1:<port>/ or http://localhost:<port>/), so a web client cannot be used by an installed app`,
+      );
+    }
+  }
+  if (problems.length > 0) throw invalid(source, problems);
+
+  const secrets = {
+    type,
+    clientId: clientId as string,
+    clientSecret,
+    projectId,
+    authorizationEndpoint: authorizationEndpoint as string,
+    tokenEndpoint: tokenEndpoint as string,
+    issuer: new URL(authorizationEndpoint as string).origin,
+    redirectUris: Object.freeze([...redirectUris]),
+    requiredRedirectUri,
+    insecureTransport: [authorizationEndpoint, tokenEndpoint].some((url) =>
+      url?.startsWith('http:'),
+    ),
+  } satisfies ClientSecrets;
+  Object.defineProperty(secrets, 'clientSecret', { enumerable: false });
+  return Object.freeze(secrets);
+}

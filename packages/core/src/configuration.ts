@@ -1,0 +1,57 @@
+import * as client from 'openid-client';
+import type { ClientSecrets } from './client-secrets.js';
+
+/**
+ * A fetch-compatible function (openid-client's `CustomFetch`); inject one to observe or
+ * fake HTTP in unit tests, or to route through a proxy.
+ */
+export type FetchLike = client.CustomFetch;
+
+export interface ConfigurationOptions {
+  /** Revocation endpoint; default {@link defaultRevocationEndpoint}. */
+  revocationEndpoint?: string;
+  fetch?: FetchLike;
+}
+
+/**
+ * Where tokens are revoked when the caller does not say: `/revoke` on the token endpoint's
+ * origin. For Google's `https://oauth2.googleapis.com/token` that is Google's documented
+ * `https://oauth2.googleapis.com/revoke`.
+ */
+export function defaultRevocationEndpoint(secrets: ClientSecrets): string {
+  return new URL('/revoke', secrets.tokenEndpoint).href;
+}
+
+/**
+ * An openid-client `Configuration` built from the secrets file's static metadata, with no
+ * discovery round trip. client_secret_post, because Google's token endpoint wants the secret
+ * in the body even with PKCE.
+ */
+export function createConfiguration(
+  secrets: ClientSecrets,
+  options: ConfigurationOptions = {},
+): client.Configuration {
+  const server: client.ServerMetadata = {
+    issuer: secrets.issuer,
+    authorization_endpoint: secrets.authorizationEndpoint,
+    token_endpoint: secrets.tokenEndpoint,
+    revocation_endpoint: options.revocationEndpoint ?? defaultRevocationEndpoint(secrets),
+  };
+  const authentication =
+    secrets.clientSecret === undefined
+      ? client.None()
+      : client.ClientSecretPost(secrets.clientSecret);
+  const configuration = new client.Configuration(
+    server,
+    secrets.clientId,
+    undefined,
+    authentication,
+  );
+  const insecureRevocation = server.revocation_endpoint?.startsWith('http:') ?? false;
+  if (secrets.insecureTransport || insecureRevocation) {
+    // Reached only for loopback endpoints under allowInsecureTransport (checked on parsing).
+    client.allowInsecureRequests(configuration);
+  }
+  if (options.fetch) configuration[client.customFetch] = options.fetch;
+  return configuration;
+}

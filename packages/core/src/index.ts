@@ -1,0 +1,26 @@
+export type { AuthorizeOptions } from './authorize.js';
+export { authorize } from './authorize.js';
+export type { AuthorizedUserJson, StoredCredentials } from './authorized-user.js';
+export { fromAuthorizedUserJson, toAuthorizedUserJson } from './authorized-user.js';
+export type { ClientSecrets, ParseClientSecretsOptions } from './client-secrets.js';
+export { parseClientSecrets } from './client-secrets.js';
+export type { FetchLike } from './configuration.js';
+export { defaultRevocationEndpoint } from './configuration.js';
+export type { Credentials, TokenResponse } from './credentials.js';
+export {
+  assertScopesGranted,
+  credentialsFromTokenResponse,
+  isExpired,
+  missingScopes,
+} from './credentials.js';
+export type { InstalledOAuthErrorCode, InstalledOAuthErrorOptions } from './errors.js';
+export { InstalledOAuthError, isInstalledOAuthError } from './errors.js';
+export { isLoopbackHost } from './loopback-host.js';
+export type { RedirectRequest, RedirectStrategy } from './redirect-strategy.js';
+export { SPECIFICATION_VERSION } from './redirect-strategy.js';
+export type { RefreshOptions } from './refresh.js';
+export { refreshCredentials } from './refresh.js';
+export type { RevokeOptions, RevokeResult } from './revoke.js';
+export { revokeCredentials } from './revoke.js';
+export type { FreshCredentialsOptions, TokenStore } from './token-store.js';
+export { getFreshCredentials } from './token-store.js';

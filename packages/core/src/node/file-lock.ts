@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InstalledOAuthError } from '../errors.js';
+
+export interface FileLockOptions {
+  /** Give up waiting after this many milliseconds (default 30 000). */
+  timeout?: number;
+  /** A lock older than this is taken to be left by a crashed process (default 60 000). */
+  staleAfter?: number;
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  nonce: string;
+  createdAt: number;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readOwner(path: string): Promise<LockOwner | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+  } catch {
+    return undefined;
+  }
+}
+
+function isStale(owner: LockOwner | undefined, staleAfter: number): boolean {
+  if (!owner || typeof owner.createdAt !== 'number') return true; // half-written or foreign: treat as left over
+  if (Date.now() - owner.createdAt > staleAfter) return true;
+  return owner.host === hostname() && !processIsAlive(owner.pid);
+}
+
+/**
+ * A cross-process lock: a file created with O_EXCL beside the protected file. Works on every
+ * platform Node runs on and on network file systems that honour O_EXCL. A lock whose owner
+ * died (same host, pid gone) or that is older than `staleAfter` is broken.
+ */
+export async function withFileLock<T>(
+  lockPath: string,
+  task: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
+  const timeout = options.timeout ?? 30_000;
+  const staleAfter = options.staleAfter ?? 60_000;
+  const me: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    nonce: randomBytes(8).toString('hex'),
+    createdAt: Date.now(),
+  };
+  const deadline = Date.now() + timeout;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      me.createdAt = Date.now();
+      await writeFile(lockPath, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw new InstalledOAuthError(
+          'TOKEN_STORE_ERROR',
+          `Cannot create the lock file ${lockPath}: ${code ?? error}.`,
+          { cause: error },
+        );
+      }
+    }
+    if (isStale(await readOwner(lockPath), staleAfter)) {
+      // Move it aside first so that two processes breaking the same stale lock cannot both win.
+      const aside = `${lockPath}.stale-${me.nonce}`;
+      try {
+        await rename(lockPath, aside);
+        await unlink(aside);
+      } catch {}
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new InstalledOAuthError(
+        'TOKEN_STORE_ERROR',
+        `Timed out waiting for the lock ${lockPath}, held by another process.`,
+        {
+          hint: 'If no other copy of the program is running, delete the lock file.',
+        },
+      );
+    }
+    await sleep(Math.min(20 + attempt * 10, 200) + Math.random() * 20);
+  }
+  try {
+    return await task();
+  } finally {
+    const owner = await readOwner(lockPath);
+    if (owner?.nonce === me.nonce) await unlink(lockPath).catch(() => {});
+  }
+}

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fromAuthorizedUserJson, toAuthorizedUserJson } from '../authorized-user.js';
+import type { ClientSecrets } from '../client-secrets.js';
+import type { Credentials } from '../credentials.js';
+import { InstalledOAuthError, invalidArgument } from '../errors.js';
+import type { TokenStore } from '../token-store.js';
+import { type FileLockOptions, withFileLock } from './file-lock.js';
+
+export interface FileTokenStoreOptions {
+  /** The credentials file, e.g. `~/.config/my-app/credentials.json`. Its folder is created 0700. */
+  path: string;
+  /** The client the credentials belong to: written into the file, checked when reading. */
+  clientSecrets: ClientSecrets;
+  /** Lock timing; the defaults suit interactive programs. */
+  lock?: FileLockOptions;
+}
+
+const MAX_FILE_BYTES = 64 * 1024;
+
+function storeError(message: string, cause?: unknown, hint?: string): InstalledOAuthError {
+  return new InstalledOAuthError('TOKEN_STORE_ERROR', message, { cause, hint });
+}
+
+function describeFsError(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    ENOTDIR: 'a part of the path is not a folder',
+    EISDIR: 'it is a folder',
+    ELOOP: 'it is a symbolic link',
+  };
+  return (code && words[code]) ?? code ?? message;
+}
+
+async function refuseSymlink(path: string): Promise<boolean> {
+  try {
+    const info = await lstat(path);
+    if (info.isSymbolicLink()) {
+      throw storeError(
+        `${path} is a symbolic link; credentials are never read or written through one.`,
+        undefined,
+        'Remove the link, or point the program at another folder.',
+      );
+    }
+    if (!info.isFile())
+      throw storeError(
+        `${path} is not a regular file.`,
+        undefined,
+        'Move it away and sign in again.',
+      );
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if (error instanceof InstalledOAuthError) throw error;
+    throw storeError(`Cannot inspect ${path}: ${describeFsError(error)}.`, error);
+  }
+}
+
+/**
+ * Stores credentials as an `authorized_user` JSON file (readable by google-auth-library and
+ * gcloud tools), with the cached access token and its expiry:
+ * - the folder is created with mode 0700 and the file with 0600 from its first byte;
+ * - writes are atomic: a temporary file in the same folder, fsync, rename;
+ * - a symbolic link at the path is refused, never followed into its target;
+ * - a corrupt or foreign file is reported and left in place;
+ * - `withLock` serialises refreshes across processes with a lock file beside it.
+ *
+ * @example
+ * ```ts
+ * const store = createFileTokenStore({ path: join(configDir, 'credentials.json'), clientSecrets });
+ * await store.save(credentials);
+ * ```
+ */
+export function createFileTokenStore(
+  options: FileTokenStoreOptions,
+): TokenStore & { readonly path: string } {
+  const { path, clientSecrets } = options ?? {};
+  if (typeof path !== 'string' || path === '')
+    throw invalidArgument('createFileTokenStore(): "path" must be a non-empty string');
+  if (typeof clientSecrets?.clientId !== 'string') {
+    throw invalidArgument(
+      'createFileTokenStore(): "clientSecrets" must come from parseClientSecrets() or readClientSecretsFile()',
+    );
+  }
+  const folder = dirname(path);
+
+  async function load(): Promise<Credentials | undefined> {
+    if (!(await refuseSymlink(path))) return undefined;
+    let text: string;
+    try {
+      const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+      try {
+        const info = await handle.stat();
+        if (info.size > MAX_FILE_BYTES)
+          throw storeError(`${path} is ${info.size} bytes; that is not a credentials file.`);
+        text = await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      if (error instanceof InstalledOAuthError) throw error;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw storeError(`Cannot read ${path}: ${describeFsError(error)}.`, error);
+    }
+    const stored = fromAuthorizedUserJson(text, { source: path });
+    if (stored.clientId !== clientSecrets.clientId) {
+      throw new InstalledOAuthError(
+        'REAUTHENTICATION_REQUIRED',
+        `The credentials in ${path} belong to another OAuth client (${stored.clientId}).`,
+        { hint: 'Sign in again with this client to replace them.' },
+      );
+    }
+    return stored.credentials;
+  }
+
+  async function save(credentials: Credentials): Promise<void> {
+    const json = `${JSON.stringify(toAuthorizedUserJson(credentials, clientSecrets), null, 2)}\n`;
+    try {
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw storeError(`Cannot create the folder ${folder}: ${describeFsError(error)}.`, error);
+    }
+    await refuseSymlink(path);
+    const temporary = join(
+      folder,
+      `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    );
+    try {
+      const handle = await open(temporary, 'wx', 0o600);
+      try {
+        await handle.writeFile(json, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, path);
+    } catch (error) {
+      await unlink(temporary).catch(() => {});
+      throw storeError(
+        `Cannot write ${path}: ${describeFsError(error)}. The previous credentials, if any, are unchanged.`,
+        error,
+      );
+    }
+    // Make the rename itself durable; not possible on every platform, and not fatal.
+    try {
+      const directory = await open(folder, 'r');
+      await directory.sync().finally(() => directory.close());
+    } catch {}
+  }
+
+  async function remove(): Promise<void> {
+    try {
+      await unlink(path); // removes a link itself, never its target
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw storeError(`Cannot delete ${path}: ${describeFsError(error)}.`, error);
+    }
+  }
+
+  return {
+    path,
+    load,
+    save,
+    delete: remove,
+    async withLock(task) {
+      try {
+        await mkdir(folder, { recursive: true, mode: 0o700 });
+      } catch (error) {
+        throw storeError(`Cannot create the folder ${folder}: ${describeFsError(error)}.`, error);
+      }
+      return withFileLock(`${path}.lock`, task, options.lock);
+    },
+  };
+}

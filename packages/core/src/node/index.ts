@@ -1,0 +1,5 @@
+export { MAX_CLIENT_SECRETS_BYTES, readClientSecretsFile } from './client-secrets-file.js';
+export type { FileLockOptions } from './file-lock.js';
+export { withFileLock } from './file-lock.js';
+export type { FileTokenStoreOptions } from './file-token-store.js';
+export { createFileTokenStore } from './file-token-store.js';

@@ -1,0 +1,106 @@
+import * as client from 'openid-client';
+import { InstalledOAuthError } from './errors.js';
+
+export type TokenOperation = 'exchange' | 'refresh' | 'revoke';
+
+const OPERATION_WORDS: Record<TokenOperation, string> = {
+  exchange: 'exchanging the authorization code',
+  refresh: 'refreshing the access token',
+  revoke: 'revoking the token',
+};
+
+const REFRESH_INVALID_GRANT_HINT =
+  'Sign in again. Refresh tokens stop working when access is revoked, the password changes, or — for apps whose OAuth consent screen is in "Testing" status — 7 days after they were issued.';
+
+function describeCause(error: unknown): string {
+  let current: unknown = error;
+  const parts: string[] = [];
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (current instanceof Response) {
+      parts.push(`HTTP ${current.status}${current.statusText ? ` ${current.statusText}` : ''}`);
+      break;
+    }
+    if (typeof current !== 'object') break;
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && !parts.includes(code)) parts.push(code);
+    else if (typeof message === 'string' && message && !parts.includes(message))
+      parts.push(message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join(': ');
+}
+
+/**
+ * Turns an openid-client failure into an {@link InstalledOAuthError} whose message carries
+ * the real reason (openid-client keeps it on `cause`), never a token or secret.
+ */
+export function fromOpenIdClientError(
+  error: unknown,
+  operation: TokenOperation,
+  endpoint: string,
+): InstalledOAuthError {
+  const origin = URL.parse(endpoint)?.origin ?? endpoint;
+  const doing = OPERATION_WORDS[operation];
+  if (error instanceof InstalledOAuthError) return error;
+  if (error instanceof client.ResponseBodyError) {
+    const description = error.error_description ? ` (${error.error_description})` : '';
+    const reason = `${error.error}${description}`;
+    if (error.error === 'invalid_grant' && operation === 'refresh') {
+      return new InstalledOAuthError(
+        'REAUTHENTICATION_REQUIRED',
+        `The stored authorization is no longer valid: ${reason}.`,
+        {
+          cause: error,
+          hint: REFRESH_INVALID_GRANT_HINT,
+          details: { error: error.error, status: error.status },
+        },
+      );
+    }
+    const hints: Record<string, string> = {
+      invalid_client:
+        'The client ID or secret is wrong, or the client was deleted: download client_secret.json again.',
+      invalid_grant:
+        'The code expired or was already used, or the redirect URI differs from the authorization request. Sign in again.',
+      unauthorized_client: 'This client may not use this grant: use a "Desktop app" OAuth client.',
+    };
+    return new InstalledOAuthError(
+      'TOKEN_REQUEST_FAILED',
+      `The server refused ${doing}: ${reason}.`,
+      {
+        cause: error,
+        hint: hints[error.error],
+        details: { error: error.error, status: error.status },
+      },
+    );
+  }
+  const code = (error as { code?: unknown })?.code;
+  const isNetwork =
+    (error instanceof TypeError && /fetch failed|network/i.test(error.message)) ||
+    (error instanceof DOMException &&
+      (error.name === 'TimeoutError' || error.name === 'AbortError'));
+  if (isNetwork) {
+    return new InstalledOAuthError(
+      'NETWORK_ERROR',
+      `Could not reach ${origin} while ${doing}: ${describeCause(error)}.`,
+      {
+        cause: error,
+        hint: 'Check the network connection (and any proxy), then try again.',
+      },
+    );
+  }
+  if (code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_RESPONSE_IS_NOT_JSON') {
+    return new InstalledOAuthError(
+      'NETWORK_ERROR',
+      `${origin} answered with something other than an OAuth response while ${doing}: ${describeCause((error as Error).cause) || (error as Error).message}.`,
+      {
+        cause: error,
+        hint: 'The server may be down or behind a captive portal or proxy; try again later.',
+      },
+    );
+  }
+  return new InstalledOAuthError(
+    'TOKEN_REQUEST_FAILED',
+    `Failed while ${doing}: ${describeCause(error)}.`,
+    { cause: error },
+  );
+}

@@ -1,0 +1,52 @@
+import * as client from 'openid-client';
+import type { ClientSecrets } from './client-secrets.js';
+import { createConfiguration, type FetchLike } from './configuration.js';
+import { type Credentials, credentialsFromTokenResponse } from './credentials.js';
+import { InstalledOAuthError, invalidArgument } from './errors.js';
+import { fromOpenIdClientError } from './openid-client-errors.js';
+
+export interface RefreshOptions {
+  clientSecrets: ClientSecrets;
+  credentials: Credentials;
+  fetch?: FetchLike;
+}
+
+/**
+ * Gets a new access token with the refresh token. The result keeps the old refresh token
+ * when the response omits one (Google's refresh responses do).
+ *
+ * @throws {InstalledOAuthError} `REAUTHENTICATION_REQUIRED` when the refresh token no longer
+ *   works (`invalid_grant`: revoked, expired — 7 days for apps in "Testing" status — or
+ *   missing); `NETWORK_ERROR`; `TOKEN_REQUEST_FAILED`.
+ *
+ * @example
+ * ```ts
+ * if (isExpired(credentials)) credentials = await refreshCredentials({ clientSecrets, credentials });
+ * ```
+ */
+export async function refreshCredentials(options: RefreshOptions): Promise<Credentials> {
+  const { clientSecrets, credentials } = options ?? {};
+  if (typeof clientSecrets?.tokenEndpoint !== 'string')
+    throw invalidArgument('refreshCredentials(): "clientSecrets" is required');
+  if (typeof credentials !== 'object' || credentials === null)
+    throw invalidArgument('refreshCredentials(): "credentials" is required');
+  if (!credentials.refreshToken) {
+    throw new InstalledOAuthError(
+      'REAUTHENTICATION_REQUIRED',
+      'There is no refresh token to renew the access token with.',
+      {
+        hint: 'Sign in again; ask for offline access (access_type=offline) to get a refresh token.',
+      },
+    );
+  }
+  const configuration = createConfiguration(clientSecrets, { fetch: options.fetch });
+  try {
+    const response = await client.refreshTokenGrant(configuration, credentials.refreshToken);
+    return credentialsFromTokenResponse(response, {
+      receivedAt: Date.now(),
+      previous: credentials,
+    });
+  } catch (error) {
+    throw fromOpenIdClientError(error, 'refresh', clientSecrets.tokenEndpoint);
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * The conformance kit for redirect strategies: run it in your strategy package's own tests,
+ * with any test framework.
+ *
+ * @example
+ * ```ts
+ * import { runConformanceChecks } from '@installed-oauth/core/testing';
+ *
+ * test('conforms to the redirect-strategy contract v1', async () => {
+ *   await runConformanceChecks({
+ *     createStrategy: () => createMyStrategy({ openBrowser: false }),
+ *     // Play the browser: make the strategy receive this redirect as a real one would arrive.
+ *     deliver: async (callbackUrl) => { await fetch(callbackUrl); },
+ *   });
+ * });
+ * ```
+ */
+import { randomBytes } from 'node:crypto';
+import { createRedirectRequest } from './redirect-request.js';
+import type { RedirectStrategy } from './redirect-strategy.js';
+
+export interface ConformanceOptions {
+  /** Makes the strategy under test. Called once per check, and reused for the second run. */
+  createStrategy(): RedirectStrategy | Promise<RedirectStrategy>;
+  /**
+   * Plays the browser or the user: makes the strategy receive `callbackUrl` (its redirect URI
+   * with the callback's query) the way a real redirect reaches it — an HTTP request for a
+   * loopback receiver, a pasted line for a console prompt. Junk is delivered the same way.
+   */
+  deliver(
+    callbackUrl: URL,
+    context: { authorizationUrl: URL; strategy: RedirectStrategy },
+  ): Promise<void>;
+  /** Milliseconds each check may take before it fails (default 5000). */
+  timeout?: number;
+}
+
+export interface ConformanceResult {
+  check: string;
+  passed: boolean;
+  /** Why it failed. */
+  failure?: string;
+}
+
+/** Thrown by {@link runConformanceChecks} when a check fails; lists every result. */
+export class ConformanceError extends Error {
+  override readonly name = 'ConformanceError';
+  constructor(readonly results: readonly ConformanceResult[]) {
+    const failed = results.filter((result) => !result.passed);
+    super(
+      `${failed.length} of ${results.length} conformance checks failed:\n${failed
+        .map((result) => `  ✗ ${result.check}: ${result.failure}`)
+        .join('\n')}`,
+    );
+  }
+}
+
+const ISSUER = 'https://authorization-server.invalid';
+
+class CheckFailure extends Error {}
+
+function expect(condition: boolean, message: string): void {
+  if (!condition) throw new CheckFailure(message);
+}
+
+function entries(parameters: URLSearchParams): string {
+  return JSON.stringify([...parameters]);
+}
+
+interface Attempt {
+  state: string;
+  controller: AbortController;
+  outcome: Promise<{ value?: URLSearchParams; error?: unknown }>;
+  authorizationUrl: Promise<URL>;
+  redirectUri(): string;
+  urlBuildCount(): number;
+  settled(): boolean;
+  callback(parameters: Record<string, string>): URL;
+}
+
+function startAttempt(strategy: RedirectStrategy): Attempt {
+  const state = randomBytes(32).toString('base64url');
+  const controller = new AbortController();
+  let announce!: (url: URL) => void;
+  const authorizationUrl = new Promise<URL>((resolve) => {
+    announce = resolve;
+  });
+  const { request, record } = createRedirectRequest({
+    state,
+    signal: controller.signal,
+    strategyName: strategy.name,
+    buildUrl(redirectUri) {
+      const url = new URL(`${ISSUER}/o/oauth2/auth`);
+      url.search = new URLSearchParams({
+        client_id: 'conformance-kit.apps.example',
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope: 'openid',
+        state,
+        code_challenge: randomBytes(32).toString('base64url'),
+        code_challenge_method: 'S256',
+      }).toString();
+      announce(url);
+      return url;
+    },
+  });
+  let settled = false;
+  const outcome = Promise.resolve()
+    .then(() => strategy.receive(request))
+    .then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    )
+    .finally(() => {
+      settled = true;
+    });
+  return {
+    state,
+    controller,
+    outcome,
+    authorizationUrl,
+    redirectUri: () => record.redirectUri ?? '',
+    urlBuildCount: () => record.urlBuildCount,
+    settled: () => settled,
+    callback(parameters) {
+      const url = new URL(record.redirectUri ?? '');
+      url.search = new URLSearchParams(parameters).toString();
+      return url;
+    },
+  };
+}
+
+function genuine(state: string): Record<string, string> {
+  return {
+    code: `4/0A${randomBytes(24).toString('base64url')}`,
+    scope: 'openid https://www.googleapis.com/auth/drive.metadata.readonly',
+    state,
+    iss: ISSUER,
+    authuser: '0',
+    prompt: 'consent',
+  };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function completeGenuineRun(
+  strategy: RedirectStrategy,
+  options: ConformanceOptions,
+): Promise<void> {
+  const attempt = startAttempt(strategy);
+  const authorizationUrl = await attempt.authorizationUrl;
+  const expected = new URLSearchParams(genuine(attempt.state));
+  await options.deliver(attempt.callback(Object.fromEntries(expected)), {
+    authorizationUrl,
+    strategy,
+  });
+  const { value, error } = await attempt.outcome;
+  expect(error === undefined, `receive() rejected: ${String(error)}`);
+  expect(value instanceof URLSearchParams, 'receive() must resolve with URLSearchParams');
+  expect(
+    entries(value as URLSearchParams) === entries(expected),
+    `parameters changed: got ${entries(value as URLSearchParams)}`,
+  );
+  expect(
+    attempt.urlBuildCount() === 1,
+    `built the authorization URL ${attempt.urlBuildCount()} times; exactly once is required`,
+  );
+}
+
+type Check = (options: ConformanceOptions) => Promise<void>;
+
+const CHECKS: [string, Check][] = [
+  [
+    'declares a name and specificationVersion "v1"',
+    async ({ createStrategy }) => {
+      const strategy = await createStrategy();
+      expect(
+        typeof strategy.name === 'string' && strategy.name.length > 0,
+        'name must be a non-empty string',
+      );
+      expect(
+        strategy.specificationVersion === 'v1',
+        `specificationVersion is ${JSON.stringify(strategy.specificationVersion)}`,
+      );
+      expect(typeof strategy.receive === 'function', 'receive must be a function');
+    },
+  ],
+  [
+    'builds the authorization URL once and returns the genuine callback unmodified',
+    async (options) => completeGenuineRun(await options.createStrategy(), options),
+  ],
+  [
+    'returns an error callback unmodified instead of interpreting it',
+    async (options) => {
+      const strategy = await options.createStrategy();
+      const attempt = startAttempt(strategy);
+      const authorizationUrl = await attempt.authorizationUrl;
+      const expected = new URLSearchParams({
+        error: 'access_denied',
+        error_description: 'The user denied <b>access</b>',
+        state: attempt.state,
+        iss: ISSUER,
+      });
+      await options.deliver(attempt.callback(Object.fromEntries(expected)), {
+        authorizationUrl,
+        strategy,
+      });
+      const { value, error } = await attempt.outcome;
+      expect(
+        error === undefined,
+        `receive() rejected instead of returning the parameters: ${String(error)}`,
+      );
+      expect(
+        entries(value as URLSearchParams) === entries(expected),
+        `parameters changed: got ${entries(value as URLSearchParams)}`,
+      );
+    },
+  ],
+  [
+    'ignores junk callbacks (wrong state, no state, forged error) and keeps waiting',
+    async (options) => {
+      const strategy = await options.createStrategy();
+      const attempt = startAttempt(strategy);
+      const authorizationUrl = await attempt.authorizationUrl;
+      const junk: Record<string, string>[] = [
+        { code: 'stolen', state: randomBytes(32).toString('base64url') },
+        { code: 'no-state' },
+        { error: 'access_denied' },
+        { error: 'access_denied', state: 'wrong' },
+      ];
+      for (const parameters of junk) {
+        await options.deliver(attempt.callback(parameters), { authorizationUrl, strategy });
+      }
+      await pause(50);
+      expect(!attempt.settled(), 'settled on a junk callback');
+      const expected = new URLSearchParams(genuine(attempt.state));
+      await options.deliver(attempt.callback(Object.fromEntries(expected)), {
+        authorizationUrl,
+        strategy,
+      });
+      const { value, error } = await attempt.outcome;
+      expect(error === undefined, `receive() rejected: ${String(error)}`);
+      expect(
+        entries(value as URLSearchParams) === entries(expected),
+        'did not return the genuine callback after junk',
+      );
+    },
+  ],
+  [
+    "rejects with the signal's reason when aborted",
+    async (options) => {
+      const strategy = await options.createStrategy();
+      const attempt = startAttempt(strategy);
+      await attempt.authorizationUrl;
+      const reason = new Error('conformance kit: aborted on purpose');
+      attempt.controller.abort(reason);
+      const { value, error } = await attempt.outcome;
+      expect(value === undefined, 'resolved after the signal aborted');
+      expect(error === reason, `rejected with ${String(error)} instead of signal.reason`);
+    },
+  ],
+  [
+    'releases its resources: the same strategy completes a second attempt',
+    async (options) => {
+      const strategy = await options.createStrategy();
+      const servers = () =>
+        process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
+      const before = servers();
+      await completeGenuineRun(strategy, options);
+      await completeGenuineRun(strategy, options);
+      await pause(20);
+      expect(servers() <= before, 'a listening socket is still open after the attempts settled');
+    },
+  ],
+];
+
+/**
+ * Runs every check of contract v1 against a strategy. Resolves with the results when all
+ * pass; rejects with a {@link ConformanceError} listing the failures otherwise.
+ */
+export async function runConformanceChecks(
+  options: ConformanceOptions,
+): Promise<ConformanceResult[]> {
+  if (typeof options?.createStrategy !== 'function' || typeof options.deliver !== 'function') {
+    throw new TypeError(
+      '[@installed-oauth/core/testing] runConformanceChecks() needs createStrategy() and deliver()',
+    );
+  }
+  const timeout = options.timeout ?? 5000;
+  const results: ConformanceResult[] = [];
+  for (const [check, run] of CHECKS) {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new CheckFailure(`did not finish within ${timeout} ms`)),
+        timeout,
+      );
+    });
+    try {
+      await Promise.race([run(options), timedOut]);
+      results.push({ check, passed: true });
+    } catch (error) {
+      results.push({
+        check,
+        passed: false,
+        failure: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  if (results.some((result) => !result.passed)) throw new ConformanceError(results);
+  return results;
+}

@@ -1,0 +1,74 @@
+import { runConsentAgent, type Sandbox } from '@installed-oauth/sandbox';
+import {
+  type ClientSecrets,
+  parseClientSecrets,
+  type RedirectRequest,
+  type RedirectStrategy,
+} from '../src/index.js';
+
+export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
+
+export function sandboxSecrets(sandbox: Sandbox): ClientSecrets {
+  return parseClientSecrets(sandbox.clientSecrets, { allowInsecureTransport: true });
+}
+
+export interface AgentStrategyOptions {
+  deny?: boolean;
+  redirectUri?: string;
+  /** Rewrite what the "browser" brought back before returning it (to test core's checks). */
+  tamper?: (parameters: URLSearchParams) => URLSearchParams;
+  onUrl?: (url: URL) => void;
+}
+
+/**
+ * A minimal in-test strategy: the consent agent plays the user in the browser, and the
+ * redirect it was sent to is returned without anything listening there.
+ */
+export function agentStrategy(
+  options: AgentStrategyOptions = {},
+): RedirectStrategy & { requests: RedirectRequest[] } {
+  const requests: RedirectRequest[] = [];
+  return {
+    name: 'test-agent',
+    specificationVersion: 'v1',
+    requests,
+    async receive(request) {
+      requests.push(request);
+      const url = request.buildAuthorizationUrl(options.redirectUri ?? 'http://127.0.0.1:45678/');
+      options.onUrl?.(url);
+      const { redirectUrl } = await runConsentAgent(url.href, {
+        deny: options.deny,
+        deliver: false,
+      });
+      const parameters = new URL(redirectUrl).searchParams;
+      return options.tamper ? options.tamper(parameters) : parameters;
+    },
+  };
+}
+
+/** A strategy that waits for abort and does nothing else, to test cancellation. */
+export function waitingStrategy(): RedirectStrategy {
+  return {
+    name: 'waiting',
+    specificationVersion: 'v1',
+    receive(request) {
+      request.buildAuthorizationUrl('http://127.0.0.1:45678/');
+      return new Promise((_, reject) => {
+        request.signal.addEventListener('abort', () => reject(request.signal.reason), {
+          once: true,
+        });
+      });
+    },
+  };
+}
+
+/** Every string that must never appear in output: the client secret and token material. */
+export function secretsOf(sandbox: Sandbox, ...more: (string | undefined)[]): string[] {
+  return [sandbox.clientSecret, ...more].filter((value): value is string => Boolean(value));
+}
+
+export function expectNoSecrets(text: string, secrets: string[]): void {
+  for (const secret of secrets) {
+    if (text.includes(secret)) throw new Error(`a secret leaked into: ${text.slice(0, 200)}`);
+  }
+}
