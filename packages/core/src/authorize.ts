@@ -131,7 +131,7 @@ function authorizationParameters(options: AuthorizeOptions): Record<string, stri
 
 /** Printable, bounded text from the redirect, fit for a message. */
 function sanitise(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 300);
+  return text.replace(/\p{Cc}/gu, ' ').slice(0, 300);
 }
 
 /** Checks the callback parameters; returns the authorization code. */
