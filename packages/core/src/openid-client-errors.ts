@@ -31,6 +31,23 @@ function describeCause(error: unknown): string {
 }
 
 /**
+ * The fetch failure inside an error, if any. openid-client wraps errors it does not know as
+ * "something went wrong" (it does so with fetch's TypeError when that comes from another realm,
+ * as under Jest), so the cause chain is searched. Names are compared, not classes, for the
+ * same reason.
+ */
+function findNetworkFailure(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
+    const { name, message } = current as { name?: string; message?: string };
+    if (name === 'TypeError' && /fetch failed|network/i.test(message ?? '')) return current;
+    if (name === 'TimeoutError' || name === 'AbortError') return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
  * Turns an openid-client failure into an {@link InstalledOAuthError} whose message carries
  * the real reason (openid-client keeps it on `cause`), never a token or secret.
  */
@@ -74,14 +91,11 @@ export function fromOpenIdClientError(
     );
   }
   const code = (error as { code?: unknown })?.code;
-  const isNetwork =
-    (error instanceof TypeError && /fetch failed|network/i.test(error.message)) ||
-    (error instanceof DOMException &&
-      (error.name === 'TimeoutError' || error.name === 'AbortError'));
-  if (isNetwork) {
+  const network = findNetworkFailure(error);
+  if (network) {
     return new InstalledOAuthError(
       'NETWORK_ERROR',
-      `Could not reach ${origin} while ${doing}: ${describeCause(error)}.`,
+      `Could not reach ${origin} while ${doing}: ${describeCause(network)}.`,
       {
         cause: error,
         hint: 'Check the network connection (and any proxy), then try again.',

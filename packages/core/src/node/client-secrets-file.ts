@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import {
   type ClientSecrets,
@@ -47,7 +48,8 @@ export async function readClientSecretsFile(
     throw invalidArgument('readClientSecretsFile(): "path" must be a non-empty string');
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw unreadable(path, 'no such file', error);

@@ -1,0 +1,482 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  authorize,
+  type ClientSecrets,
+  InstalledOAuthError,
+  parseClientSecrets,
+  type RedirectStrategy,
+} from '../src/index.js';
+import {
+  agentStrategy,
+  DRIVE_SCOPE,
+  expectNoSecrets,
+  sandboxSecrets,
+  waitingStrategy,
+} from './helpers.js';
+
+let sandbox: Sandbox;
+let clientSecrets: ClientSecrets;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  clientSecrets = sandboxSecrets(sandbox);
+});
+afterAll(() => sandbox.close());
+
+async function failure(promise: Promise<unknown>): Promise<InstalledOAuthError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof InstalledOAuthError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('authorize() against the sandbox authorization server', () => {
+  it('runs the whole flow: PKCE S256, state, consent, one code exchange, Drive scope granted', async () => {
+    const strategy = agentStrategy();
+    const before = sandbox.counters.authorizationCodeGrants;
+    const startedAt = Date.now();
+    const credentials = await authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+    expect(credentials.scopes).toEqual([DRIVE_SCOPE]);
+    expect(credentials.refreshToken).toEqual(expect.any(String));
+    expect(credentials.accessToken).toEqual(expect.any(String));
+    expect(credentials.expiresAt).toBeGreaterThanOrEqual(startedAt + 3600_000);
+    expect(credentials.expiresAt).toBeLessThanOrEqual(Date.now() + 3600_000);
+    expect(sandbox.counters.authorizationCodeGrants).toBe(before + 1);
+  });
+
+  it('builds the authorization URL Google expects', async () => {
+    let url: URL | undefined;
+    await authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy: agentStrategy({ onUrl: (built) => (url = built) }),
+      loginHint: 'someone@example.com',
+      includeGrantedScopes: true,
+      extraParameters: { hd: 'example.com' },
+    });
+    const parameters = url?.searchParams;
+    expect(url?.origin + (url?.pathname ?? '')).toBe(sandbox.authorizationEndpoint);
+    expect(parameters?.get('response_type')).toBe('code');
+    expect(parameters?.get('client_id')).toBe(sandbox.clientId);
+    expect(parameters?.get('redirect_uri')).toBe('http://127.0.0.1:45678/');
+    expect(parameters?.get('code_challenge_method')).toBe('S256');
+    expect(parameters?.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(parameters?.get('state')?.length).toBeGreaterThanOrEqual(43);
+    expect(parameters?.get('access_type')).toBe('offline');
+    expect(parameters?.get('prompt')).toBe('consent');
+    expect(parameters?.get('login_hint')).toBe('someone@example.com');
+    expect(parameters?.get('include_granted_scopes')).toBe('true');
+    expect(parameters?.get('hd')).toBe('example.com');
+  });
+
+  it('uses a fresh verifier and state for every attempt', async () => {
+    const urls: URL[] = [];
+    for (let i = 0; i < 2; i++) {
+      await authorize({
+        clientSecrets,
+        scopes: [DRIVE_SCOPE],
+        strategy: agentStrategy({ onUrl: (url) => urls.push(url) }),
+      });
+    }
+    const [first, second] = urls.map((url) => url.searchParams);
+    expect(first?.get('state')).not.toBe(second?.get('state'));
+    expect(first?.get('code_challenge')).not.toBe(second?.get('code_challenge'));
+  });
+
+  it('omits prompt=consent when a refresh token is already held', async () => {
+    let url: URL | undefined;
+    await authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      hasRefreshToken: true,
+      strategy: agentStrategy({ onUrl: (built) => (url = built) }),
+    });
+    expect(url?.searchParams.has('prompt')).toBe(false);
+  });
+
+  it('normalises the redirect URI once and sends the same string with the exchange', async () => {
+    // "http://127.0.0.1:45678" (no slash) becomes ".../" in both requests, or the sandbox refuses.
+    const credentials = await authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy: agentStrategy({ redirectUri: 'http://127.0.0.1:45678' }),
+    });
+    expect(credentials.accessToken).toBeTruthy();
+  });
+
+  it('turns a denied consent into AUTHORIZATION_DENIED, with no exchange', async () => {
+    const before = sandbox.counters.authorizationCodeGrants;
+    const error = await failure(
+      authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy: agentStrategy({ deny: true }) }),
+    );
+    expect(error.code).toBe('AUTHORIZATION_DENIED');
+    expect(error.message).toMatch(/access_denied/);
+    expect(sandbox.counters.authorizationCodeGrants).toBe(before);
+  });
+
+  it('refuses a callback with another state before any exchange', async () => {
+    const before = sandbox.counters.authorizationCodeGrants;
+    const strategy = agentStrategy({
+      tamper: (parameters) => {
+        parameters.set('state', 'from-another-attempt');
+        return parameters;
+      },
+    });
+    const error = await failure(authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy }));
+    expect(error.code).toBe('INVALID_CALLBACK');
+    expect(error.message).toMatch(/state/);
+    expect(sandbox.counters.authorizationCodeGrants).toBe(before);
+  });
+
+  it.each([
+    [
+      'an iss of another server',
+      (p: URLSearchParams) => p.set('iss', 'https://evil.example'),
+      /issuer/,
+    ],
+    [
+      'a duplicated code',
+      (p: URLSearchParams) => p.append('code', 'second'),
+      /"code" more than once/,
+    ],
+    [
+      'a duplicated state',
+      (p: URLSearchParams) => p.append('state', 'x'),
+      /"state" more than once/,
+    ],
+    [
+      'an injected access_token',
+      (p: URLSearchParams) => p.set('access_token', 'ya29.injected'),
+      /"access_token"/,
+    ],
+    [
+      'an injected id_token',
+      (p: URLSearchParams) => p.set('id_token', 'eyJ.injected'),
+      /"id_token"/,
+    ],
+    ['no code', (p: URLSearchParams) => p.delete('code'), /no authorization code/],
+  ])('refuses a callback with %s', async (_name, change, message) => {
+    let code = '';
+    const strategy = agentStrategy({
+      tamper: (parameters) => {
+        code = parameters.get('code') ?? '';
+        change(parameters);
+        return parameters;
+      },
+    });
+    const error = await failure(authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy }));
+    expect(error.code).toBe('INVALID_CALLBACK');
+    expect(error.message).toMatch(message);
+    expectNoSecrets(`${error.message} ${error.hint ?? ''}`, [code, sandbox.clientSecret]);
+  });
+
+  it('reports another error= from the server as AUTHORIZATION_FAILED, escaped of control characters', async () => {
+    const strategy = agentStrategy({
+      tamper: (parameters) =>
+        new URLSearchParams({
+          error: 'invalid_scope',
+          error_description: 'bad\u001b[31m scope',
+          state: parameters.get('state') ?? '',
+        }),
+    });
+    const error = await failure(authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy }));
+    expect(error.code).toBe('AUTHORIZATION_FAILED');
+    expect(error.message).toBe(
+      'The authorization server refused the request: invalid_scope: bad [31m scope.',
+    );
+  });
+
+  it('reports a refused code exchange with the server reason and without the code', async () => {
+    const wrongSecret = parseClientSecrets(
+      { installed: { ...sandbox.clientSecrets.installed, client_secret: 'GOCSPX-wrong' } },
+      { allowInsecureTransport: true },
+    );
+    let code = '';
+    const strategy = agentStrategy({
+      tamper: (parameters) => {
+        code = parameters.get('code') ?? '';
+        return parameters;
+      },
+    });
+    const error = await failure(
+      authorize({ clientSecrets: wrongSecret, scopes: [DRIVE_SCOPE], strategy }),
+    );
+    expect(error.code).toBe('TOKEN_REQUEST_FAILED');
+    expect(error.message).toMatch(/invalid_client/);
+    expect(error.hint).toMatch(/client_secret.json/);
+    expectNoSecrets(`${error.message} ${error.hint}`, [code, 'GOCSPX-wrong', sandbox.clientSecret]);
+  });
+
+  it('fails with SCOPES_NOT_GRANTED when a requested scope was not granted', async () => {
+    const error = await failure(
+      authorize({
+        clientSecrets,
+        scopes: [DRIVE_SCOPE, 'https://www.googleapis.com/auth/gmail.readonly'],
+        strategy: agentStrategy(),
+      }),
+    );
+    expect(error.code).toBe('SCOPES_NOT_GRANTED');
+    expect(error.details.missingScopes).toEqual(['https://www.googleapis.com/auth/gmail.readonly']);
+  });
+});
+
+describe('authorize(): cancellation and timeouts', () => {
+  it('ends with AUTHORIZATION_CANCELLED when the signal aborts', async () => {
+    const controller = new AbortController();
+    const pending = authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy: waitingStrategy(),
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 20);
+    expect((await failure(pending)).code).toBe('AUTHORIZATION_CANCELLED');
+  });
+
+  it('ends with AUTHORIZATION_TIMED_OUT for AbortSignal.timeout', async () => {
+    const error = await failure(
+      authorize({
+        clientSecrets,
+        scopes: [DRIVE_SCOPE],
+        strategy: waitingStrategy(),
+        signal: AbortSignal.timeout(30),
+      }),
+    );
+    expect(error.code).toBe('AUTHORIZATION_TIMED_OUT');
+  });
+
+  it('ends on abort even when a strategy ignores the signal', async () => {
+    const deaf: RedirectStrategy = {
+      name: 'deaf',
+      specificationVersion: 'v1',
+      receive(request) {
+        request.buildAuthorizationUrl('http://127.0.0.1:45678/');
+        return new Promise(() => {});
+      },
+    };
+    const error = await failure(
+      authorize({
+        clientSecrets,
+        scopes: [DRIVE_SCOPE],
+        strategy: deaf,
+        signal: AbortSignal.timeout(30),
+      }),
+    );
+    expect(error.code).toBe('AUTHORIZATION_TIMED_OUT');
+  });
+});
+
+describe('authorize(): strategies that break contract v1', () => {
+  const scopes = [DRIVE_SCOPE];
+
+  it('refuses an unknown specificationVersion before calling the strategy', async () => {
+    let called = false;
+    const strategy = {
+      name: 'future',
+      specificationVersion: 'v2',
+      receive: async () => {
+        called = true;
+        return new URLSearchParams();
+      },
+    } as unknown as RedirectStrategy;
+    const error = await failure(authorize({ clientSecrets, scopes, strategy }));
+    expect(error.code).toBe('STRATEGY_CONTRACT_VIOLATION');
+    expect(error.message).toMatch(/"v2".*knows only "v1"/);
+    expect(called).toBe(false);
+  });
+
+  it('refuses a strategy that never builds the URL', async () => {
+    const strategy: RedirectStrategy = {
+      name: 'lazy',
+      specificationVersion: 'v1',
+      receive: async () => new URLSearchParams({ code: 'x' }),
+    };
+    const error = await failure(authorize({ clientSecrets, scopes, strategy }));
+    expect(error.code).toBe('STRATEGY_CONTRACT_VIOLATION');
+    expect(error.message).toMatch(/without building the authorization URL/);
+  });
+
+  it('refuses a strategy that builds the URL twice, even if it swallows the error', async () => {
+    const strategy: RedirectStrategy = {
+      name: 'twice',
+      specificationVersion: 'v1',
+      async receive(request) {
+        request.buildAuthorizationUrl('http://127.0.0.1:45678/');
+        try {
+          request.buildAuthorizationUrl('http://127.0.0.1:45679/');
+        } catch {}
+        return new URLSearchParams();
+      },
+    };
+    const error = await failure(authorize({ clientSecrets, scopes, strategy }));
+    expect(error.code).toBe('STRATEGY_CONTRACT_VIOLATION');
+    expect(error.message).toMatch(/more than once/);
+  });
+
+  it.each([
+    ['a non-loopback host', 'http://example.com:8080/', /not a loopback address/],
+    ['a query', 'http://127.0.0.1:8080/?x=1', /query or fragment/],
+    ['no URL at all', 'not a url', /not an absolute URL/],
+    ['a one-word custom scheme', 'myapp:/callback', /private-use scheme/],
+  ])('refuses a redirect URI with %s', async (_name, redirectUri, message) => {
+    const strategy: RedirectStrategy = {
+      name: 'odd',
+      specificationVersion: 'v1',
+      async receive(request) {
+        request.buildAuthorizationUrl(redirectUri);
+        return new URLSearchParams();
+      },
+    };
+    const error = await failure(authorize({ clientSecrets, scopes, strategy }));
+    expect(error.code).toBe('STRATEGY_CONTRACT_VIOLATION');
+    expect(error.message).toMatch(message);
+  });
+
+  it('refuses a strategy that resolves with something other than URLSearchParams', async () => {
+    const strategy = {
+      name: 'stringy',
+      specificationVersion: 'v1',
+      async receive(request: { buildAuthorizationUrl(uri: string): URL }) {
+        request.buildAuthorizationUrl('http://127.0.0.1:45678/');
+        return 'code=abc';
+      },
+    } as unknown as RedirectStrategy;
+    expect((await failure(authorize({ clientSecrets, scopes, strategy }))).code).toBe(
+      'STRATEGY_CONTRACT_VIOLATION',
+    );
+  });
+
+  it('holds a web client to its one registered redirect URI', async () => {
+    const web = parseClientSecrets(
+      {
+        web: {
+          ...sandbox.clientSecrets.installed,
+          redirect_uris: ['http://127.0.0.1:45678/callback'],
+        },
+      },
+      { allowInsecureTransport: true },
+    );
+    const error = await failure(
+      authorize({ clientSecrets: web, scopes, strategy: agentStrategy() }),
+    );
+    expect(error.code).toBe('INVALID_CLIENT_SECRETS');
+    expect(error.message).toMatch(
+      /accepts only the redirect URI http:\/\/127.0.0.1:45678\/callback/,
+    );
+    const credentials = await authorize({
+      clientSecrets: web,
+      scopes,
+      strategy: agentStrategy({ redirectUri: 'http://127.0.0.1:45678/callback' }),
+    });
+    expect(credentials.accessToken).toBeTruthy();
+  });
+});
+
+describe('authorize(): bad options fail before any network or strategy call', () => {
+  const strategy = agentStrategy();
+  it.each([
+    ['no scopes', { scopes: [] }, /"scopes" must be a non-empty array/],
+    ['a scope with a space', { scopes: ['a b'] }, /is not a valid scope/],
+    ['an unknown option', { scops: [DRIVE_SCOPE] }, /unknown option "scops"/],
+    ['a reserved extra parameter', { extraParameters: { state: 'mine' } }, /may not set "state"/],
+    ['a bad accessType', { accessType: 'forever' }, /"accessType"/],
+    ['no strategy', { strategy: undefined }, /"strategy" must be a redirect strategy/],
+    ['a signal that is not an AbortSignal', { signal: {} }, /"signal" must be an AbortSignal/],
+  ])('%s', async (_name, change, message) => {
+    const options = { clientSecrets, scopes: [DRIVE_SCOPE], strategy, ...change };
+    await expect(authorize(options as Parameters<typeof authorize>[0])).rejects.toThrow(message);
+    await expect(authorize(options as Parameters<typeof authorize>[0])).rejects.toBeInstanceOf(
+      TypeError,
+    );
+    expect(strategy.requests).toHaveLength(0);
+  });
+});
+
+describe('authorize(): token endpoint failures', () => {
+  async function withTokenServer(
+    handler: Parameters<typeof createServer>[1],
+    run: (secrets: ClientSecrets) => Promise<void>,
+  ): Promise<void> {
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const secrets = parseClientSecrets(
+      {
+        installed: {
+          ...sandbox.clientSecrets.installed,
+          token_uri: `http://127.0.0.1:${port}/token`,
+        },
+      },
+      { allowInsecureTransport: true },
+    );
+    try {
+      await run(secrets);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it('reports a server that is down as NETWORK_ERROR, naming the host', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const secrets = parseClientSecrets(
+      {
+        installed: {
+          ...sandbox.clientSecrets.installed,
+          token_uri: `http://127.0.0.1:${port}/token`,
+        },
+      },
+      { allowInsecureTransport: true },
+    );
+    const error = await failure(
+      authorize({ clientSecrets: secrets, scopes: [DRIVE_SCOPE], strategy: agentStrategy() }),
+    );
+    expect(error.code).toBe('NETWORK_ERROR');
+    expect(error.message).toContain(`http://127.0.0.1:${port}`);
+    expect(error.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('reports an HTML error page as NETWORK_ERROR with its status, and sends exactly one request', async () => {
+    let requests = 0;
+    await withTokenServer(
+      (_req, res) => {
+        requests++;
+        res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>');
+      },
+      async (secrets) => {
+        const error = await failure(
+          authorize({ clientSecrets: secrets, scopes: [DRIVE_SCOPE], strategy: agentStrategy() }),
+        );
+        expect(error.code).toBe('NETWORK_ERROR');
+        expect(error.message).toMatch(/HTTP 502/);
+      },
+    );
+    expect(requests).toBe(1);
+  });
+
+  it('does not follow a redirect from the token endpoint', async () => {
+    let redirectedTo = 0;
+    await withTokenServer(
+      (req, res) => {
+        if (req.url === '/elsewhere') redirectedTo++;
+        res.writeHead(307, { location: '/elsewhere' }).end();
+      },
+      async (secrets) => {
+        const error = await failure(
+          authorize({ clientSecrets: secrets, scopes: [DRIVE_SCOPE], strategy: agentStrategy() }),
+        );
+        expect(error.code).toBe('NETWORK_ERROR');
+        expect(error.message).toMatch(/HTTP 307/);
+      },
+    );
+    expect(redirectedTo).toBe(0);
+  });
+});

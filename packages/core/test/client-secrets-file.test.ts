@@ -1,0 +1,90 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { InstalledOAuthError } from '../src/index.js';
+import { readClientSecretsFile } from '../src/node/index.js';
+
+const run = promisify(execFile);
+let folder: string;
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'core-secrets-'));
+});
+
+const installed = {
+  client_id: '123-abc.apps.googleusercontent.com',
+  auth_uri: 'https://accounts.google.com/o/oauth2/auth',
+  token_uri: 'https://oauth2.googleapis.com/token',
+  client_secret: 'GOCSPX-x',
+};
+
+async function failure(path: string): Promise<InstalledOAuthError> {
+  try {
+    await readClientSecretsFile(path);
+  } catch (error) {
+    if (error instanceof InstalledOAuthError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('readClientSecretsFile', () => {
+  it('reads a valid file, BOM and all', async () => {
+    const path = join(folder, 'client_secret.json');
+    await writeFile(path, `\uFEFF${JSON.stringify({ installed })}`);
+    expect((await readClientSecretsFile(path)).clientId).toBe(installed.client_id);
+  });
+
+  it('names the path when the file is missing', async () => {
+    const error = await failure(join(folder, 'nope.json'));
+    expect(error.code).toBe('CLIENT_SECRETS_UNREADABLE');
+    expect(error.message).toBe(
+      `Cannot read the client secrets file ${join(folder, 'nope.json')}: no such file.`,
+    );
+    expect(error.hint).toMatch(/Desktop app/);
+  });
+
+  it('names the path when the JSON is invalid', async () => {
+    const path = join(folder, 'bad.json');
+    await writeFile(path, '{"installed": ');
+    const error = await failure(path);
+    expect(error.code).toBe('INVALID_CLIENT_SECRETS');
+    expect(error.message.startsWith(`${path} is not a valid OAuth client file:`)).toBe(true);
+  });
+
+  it('refuses a directory and a FIFO without hanging', async () => {
+    expect((await failure(folder)).message).toMatch(/not a regular file|directory/);
+    const fifo = join(folder, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    expect((await failure(fifo)).message).toMatch(/not a regular file/);
+  });
+
+  it('refuses a file over 64 KiB', async () => {
+    const path = join(folder, 'huge.json');
+    await writeFile(
+      path,
+      `{"installed": ${JSON.stringify(installed)}, "pad": "${'x'.repeat(70_000)}"}`,
+    );
+    expect((await failure(path)).message).toMatch(/more than a client secrets file can be/);
+  });
+
+  it('names the path when permission is denied', async () => {
+    const path = join(folder, 'private.json');
+    await writeFile(path, JSON.stringify({ installed }));
+    await chmod(path, 0o000);
+    if (process.getuid?.() === 0) {
+      // Root reads anything; ask as the unprivileged "nobody" user instead.
+      await chmod(folder, 0o755);
+      const script = `import('${fileURLToPath(new URL('../dist/node/index.js', import.meta.url))}').then((m) => m.readClientSecretsFile(${JSON.stringify(path)})).catch((e) => { process.stdout.write(e.code + ': ' + e.message); })`;
+      const { stdout } = await run(process.execPath, ['-e', script], { uid: 65534, gid: 65534 });
+      expect(stdout).toBe(
+        `CLIENT_SECRETS_UNREADABLE: Cannot read the client secrets file ${path}: permission denied.`,
+      );
+    } else {
+      expect((await failure(path)).message).toMatch(/permission denied/);
+    }
+  });
+});

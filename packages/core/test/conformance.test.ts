@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import { runConsentAgent, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTinyLoopbackStrategy } from '../examples/tiny-loopback-strategy.js';
+import { authorize, type RedirectRequest, type RedirectStrategy } from '../src/index.js';
+import { ConformanceError, runConformanceChecks } from '../src/testing.js';
+import { DRIVE_SCOPE, sandboxSecrets } from './helpers.js';
+
+const silent = { showUrl: () => {} };
+const fetchCallback = async (url: URL) => {
+  await (await fetch(url)).text();
+};
+
+describe('the README example strategy', () => {
+  it('is the file the README shows, word for word', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const example = await readFile(
+      new URL('../examples/tiny-loopback-strategy.ts', import.meta.url),
+      'utf8',
+    );
+    expect(readme).toContain(example.trim());
+  });
+
+  it('passes the conformance kit', async () => {
+    const results = await runConformanceChecks({
+      createStrategy: () => createTinyLoopbackStrategy(silent),
+      deliver: fetchCallback,
+    });
+    expect(results.map((result) => result.passed)).toEqual(results.map(() => true));
+    expect(results.length).toBeGreaterThanOrEqual(6);
+  });
+
+  describe('against the sandbox', () => {
+    let sandbox: Sandbox;
+    beforeAll(async () => {
+      sandbox = await startSandbox();
+    });
+    afterAll(() => sandbox.close());
+
+    it('completes a real authorization, the consent agent playing the browser', async () => {
+      const credentials = await authorize({
+        clientSecrets: sandboxSecrets(sandbox),
+        scopes: [DRIVE_SCOPE],
+        strategy: createTinyLoopbackStrategy({ showUrl: (url) => void runConsentAgent(url.href) }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(credentials.scopes).toEqual([DRIVE_SCOPE]);
+    });
+  });
+});
+
+describe('the conformance kit catches broken strategies', () => {
+  async function failedChecks(createStrategy: () => RedirectStrategy): Promise<string[]> {
+    try {
+      await runConformanceChecks({ createStrategy, deliver: fetchCallback, timeout: 1000 });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConformanceError);
+      return (error as ConformanceError).results
+        .filter((result) => !result.passed)
+        .map((result) => result.check);
+    }
+    return [];
+  }
+
+  /** The request's methods and signal as own properties, to override one of them. */
+  function bind(request: RedirectRequest): RedirectRequest {
+    return {
+      specificationVersion: 'v1',
+      signal: request.signal,
+      buildAuthorizationUrl: (uri) => request.buildAuthorizationUrl(uri),
+      isGenuineCallback: (parameters) => request.isGenuineCallback(parameters),
+      completeBareCode: (code) => request.completeBareCode(code),
+    };
+  }
+
+  /** Wraps the good example, changing what `receive` does with the request. */
+  function variant(
+    change: (strategy: RedirectStrategy) => RedirectStrategy['receive'],
+  ): () => RedirectStrategy {
+    return () => {
+      const good = createTinyLoopbackStrategy(silent);
+      return { ...good, receive: change(good) };
+    };
+  }
+
+  it('a strategy that interprets error= itself', async () => {
+    const failed = await failedChecks(
+      variant((good) => async (request) => {
+        const parameters = await good.receive(request);
+        if (parameters.has('error')) throw new Error(`denied: ${parameters.get('error')}`);
+        return parameters;
+      }),
+    );
+    expect(failed).toEqual(['returns an error callback unmodified instead of interpreting it']);
+  });
+
+  it('a strategy that drops parameters it does not know', async () => {
+    const failed = await failedChecks(
+      variant((good) => async (request) => {
+        const parameters = await good.receive(request);
+        return new URLSearchParams({
+          code: parameters.get('code') ?? '',
+          state: parameters.get('state') ?? '',
+        });
+      }),
+    );
+    expect(failed).toContain(
+      'builds the authorization URL once and returns the genuine callback unmodified',
+    );
+  });
+
+  it('a strategy that ignores abort', async () => {
+    const deafSignals: AbortController[] = [];
+    const failed = await failedChecks(
+      variant((good) => (request) => {
+        const deaf = new AbortController();
+        deafSignals.push(deaf);
+        return good.receive({ ...bind(request), signal: deaf.signal });
+      }),
+    );
+    expect(failed).toContain("rejects with the signal's reason when aborted");
+    for (const controller of deafSignals) controller.abort(); // close what the deaf strategy left open
+  });
+
+  it('a strategy that settles on the first callback, junk or not', async () => {
+    const failed = await failedChecks(
+      variant(
+        (good) => (request) => good.receive({ ...bind(request), isGenuineCallback: () => true }),
+      ),
+    );
+    expect(failed).toContain(
+      'ignores junk callbacks (wrong state, no state, forged error) and keeps waiting',
+    );
+  });
+
+  it('a strategy with the wrong specificationVersion', async () => {
+    const failed = await failedChecks(() => ({
+      ...createTinyLoopbackStrategy(silent),
+      specificationVersion: 'v0' as 'v1',
+    }));
+    expect(failed).toContain('declares a name and specificationVersion "v1"');
+  });
+});

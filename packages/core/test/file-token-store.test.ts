@@ -1,0 +1,254 @@
+import { execFile } from 'node:child_process';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  authorize,
+  type ClientSecrets,
+  type Credentials,
+  credentialsFromTokenResponse,
+  getFreshCredentials,
+  InstalledOAuthError,
+  parseClientSecrets,
+} from '../src/index.js';
+import { createFileTokenStore } from '../src/node/index.js';
+import { agentStrategy, DRIVE_SCOPE, sandboxSecrets } from './helpers.js';
+
+const run = promisify(execFile);
+const child = fileURLToPath(new URL('./fixtures/refresh-child.mjs', import.meta.url));
+
+let sandbox: Sandbox;
+let clientSecrets: ClientSecrets;
+let folder: string;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  clientSecrets = sandboxSecrets(sandbox);
+});
+afterAll(() => sandbox.close());
+beforeEach(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'core-store-'));
+});
+
+const example: Credentials = credentialsFromTokenResponse(
+  {
+    access_token: 'ya29.example',
+    refresh_token: '1//example',
+    expires_in: 3600,
+    scope: DRIVE_SCOPE,
+  },
+  { receivedAt: Date.now() },
+);
+
+async function code(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof InstalledOAuthError) return `${error.code}: ${error.message}`;
+    throw error;
+  }
+  return 'resolved';
+}
+
+describe('file token store', () => {
+  it('creates the folder 0700 and the file 0600, and reads back what it wrote', async () => {
+    const path = join(folder, 'nested', 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    expect(await store.load()).toBeUndefined();
+    await store.save(example);
+    expect((await stat(join(folder, 'nested'))).mode & 0o777).toBe(0o700);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await store.load()).toEqual(example);
+    const json = JSON.parse(await readFile(path, 'utf8'));
+    expect(json).toMatchObject({
+      type: 'authorized_user',
+      client_id: sandbox.clientId,
+      refresh_token: '1//example',
+    });
+  });
+
+  it('replaces the file atomically and leaves no temporary files', async () => {
+    const path = join(folder, 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    await store.save(example);
+    const before = (await stat(path)).ino;
+    await store.save({ ...example, accessToken: 'ya29.second' });
+    expect((await stat(path)).ino).not.toBe(before); // a new file renamed over the old one
+    expect(await readdir(folder)).toEqual(['credentials.json']);
+    expect((await store.load())?.accessToken).toBe('ya29.second');
+  });
+
+  it('refuses a symbolic link at the path and leaves its target untouched', async () => {
+    const target = join(folder, 'target.txt');
+    await writeFile(target, 'precious');
+    const path = join(folder, 'credentials.json');
+    await symlink(target, path);
+    const store = createFileTokenStore({ path, clientSecrets });
+    expect(await code(store.save(example))).toMatch(/^TOKEN_STORE_ERROR: .*is a symbolic link/);
+    expect(await code(store.load())).toMatch(/^TOKEN_STORE_ERROR: .*is a symbolic link/);
+    expect(await readFile(target, 'utf8')).toBe('precious');
+    await store.delete();
+    expect(await readFile(target, 'utf8')).toBe('precious'); // delete removed the link only
+    await expect(lstat(path)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('reports a corrupt file and leaves it in place', async () => {
+    const path = join(folder, 'credentials.json');
+    await writeFile(path, '{"type": "authorized_user", "client_id":');
+    const store = createFileTokenStore({ path, clientSecrets });
+    expect(await code(store.load())).toMatch(/^INVALID_CREDENTIALS_FILE: .*not valid JSON/);
+    expect(await readFile(path, 'utf8')).toBe('{"type": "authorized_user", "client_id":');
+  });
+
+  it('reports a foreign file (a service-account key) and leaves it in place', async () => {
+    const path = join(folder, 'credentials.json');
+    const foreign = JSON.stringify({
+      type: 'service_account',
+      private_key: '-----BEGIN PRIVATE KEY-----',
+    });
+    await writeFile(path, foreign);
+    const message = await code(createFileTokenStore({ path, clientSecrets }).load());
+    expect(message).toMatch(/"type" is "service_account"/);
+    expect(message).not.toContain('PRIVATE KEY');
+    expect(await readFile(path, 'utf8')).toBe(foreign);
+  });
+
+  it('asks to sign in again when the file belongs to another OAuth client', async () => {
+    const path = join(folder, 'credentials.json');
+    const other = parseClientSecrets(
+      {
+        installed: {
+          ...sandbox.clientSecrets.installed,
+          client_id: 'other.apps.googleusercontent.com',
+        },
+      },
+      { allowInsecureTransport: true },
+    );
+    await createFileTokenStore({ path, clientSecrets: other }).save(example);
+    expect(await code(createFileTokenStore({ path, clientSecrets }).load())).toMatch(
+      /^REAUTHENTICATION_REQUIRED: .*another OAuth client/,
+    );
+  });
+
+  it('reports a write it cannot do and keeps the previous credentials', async () => {
+    const path = join(folder, 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    await store.save(example);
+    // A path below a regular file cannot be written; the error names it and nothing changes.
+    const blocked = createFileTokenStore({ path: join(path, 'inside.json'), clientSecrets });
+    expect(await code(blocked.save(example))).toMatch(
+      /^TOKEN_STORE_ERROR: Cannot create the folder/,
+    );
+    expect(await store.load()).toEqual(example);
+  });
+
+  it('deletes, and deleting nothing is fine', async () => {
+    const path = join(folder, 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    await store.save(example);
+    await store.delete();
+    await store.delete();
+    expect(await store.load()).toBeUndefined();
+  });
+});
+
+describe('getFreshCredentials', () => {
+  it('returns stored credentials that are still valid without a request', async () => {
+    const store = createFileTokenStore({ path: join(folder, 'c.json'), clientSecrets });
+    await store.save(example);
+    const before = sandbox.counters.refreshGrants;
+    expect(await getFreshCredentials({ store, clientSecrets })).toEqual(example);
+    expect(sandbox.counters.refreshGrants).toBe(before);
+  });
+
+  it('says "not signed in" when nothing is stored', async () => {
+    const store = createFileTokenStore({ path: join(folder, 'c.json'), clientSecrets });
+    expect(await code(getFreshCredentials({ store, clientSecrets }))).toMatch(
+      /^REAUTHENTICATION_REQUIRED: Not signed in/,
+    );
+  });
+
+  it('sends one refresh request when two processes find the token expired at once', async () => {
+    const path = join(folder, 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    const signedIn = await authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy: agentStrategy(),
+    });
+    await store.save({ ...signedIn, expiresAt: Date.now() - 1000 });
+    const before = sandbox.counters.refreshGrants;
+    const secretsJson = JSON.stringify(sandbox.clientSecrets);
+    const [first, second] = await Promise.all([
+      run(process.execPath, [child, secretsJson, path]),
+      run(process.execPath, [child, secretsJson, path]),
+    ]);
+    expect(sandbox.counters.refreshGrants).toBe(before + 1);
+    expect(first.stdout).toBe(second.stdout);
+    expect(first.stdout).not.toBe(signedIn.accessToken);
+    expect((await store.load())?.accessToken).toBe(first.stdout);
+    expect(await readdir(folder)).toEqual(['credentials.json']); // the lock file is gone
+  });
+
+  it('refreshes once more after a 401 when asked to force it', async () => {
+    const store = createFileTokenStore({ path: join(folder, 'c.json'), clientSecrets });
+    const signedIn = await authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy: agentStrategy(),
+    });
+    await store.save(signedIn);
+    const fresh = await getFreshCredentials({ store, clientSecrets, forceRefresh: true });
+    expect(fresh.accessToken).not.toBe(signedIn.accessToken);
+    expect(fresh.refreshToken).toBe(signedIn.refreshToken);
+  });
+});
+
+describe('file lock', () => {
+  it('breaks a lock left by a process that died', async () => {
+    const path = join(folder, 'credentials.json');
+    await mkdir(folder, { recursive: true });
+    await writeFile(
+      `${path}.lock`,
+      JSON.stringify({
+        pid: 2 ** 22 + 12345,
+        host: (await import('node:os')).hostname(),
+        nonce: 'x',
+        createdAt: Date.now(),
+      }),
+    );
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 2000 } });
+    expect(await store.withLock?.(async () => 'ran')).toBe('ran');
+  });
+
+  it('gives up with a clear error while a live process holds the lock', async () => {
+    const path = join(folder, 'credentials.json');
+    await writeFile(
+      `${path}.lock`,
+      JSON.stringify({
+        pid: process.pid,
+        host: (await import('node:os')).hostname(),
+        nonce: 'x',
+        createdAt: Date.now(),
+      }),
+    );
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 200 } });
+    expect(await code(store.withLock?.(async () => 'ran') ?? Promise.resolve())).toMatch(
+      /^TOKEN_STORE_ERROR: Timed out waiting for the lock/,
+    );
+    await rm(`${path}.lock`);
+  });
+});

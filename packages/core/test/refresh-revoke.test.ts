@@ -1,0 +1,111 @@
+import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  authorize,
+  type ClientSecrets,
+  type Credentials,
+  type InstalledOAuthError,
+  refreshCredentials,
+  revokeCredentials,
+} from '../src/index.js';
+import { agentStrategy, DRIVE_SCOPE, expectNoSecrets, sandboxSecrets } from './helpers.js';
+
+let sandbox: Sandbox;
+let clientSecrets: ClientSecrets;
+beforeAll(async () => {
+  sandbox = await startSandbox({ accessTokenTtl: 120 });
+  clientSecrets = sandboxSecrets(sandbox);
+});
+afterAll(() => sandbox.close());
+
+const signIn = () => authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy: agentStrategy() });
+
+async function listStatus(credentials: Credentials): Promise<number> {
+  const response = await fetch(`${sandbox.driveApiRoot}drive/v3/files?pageSize=1`, {
+    headers: { authorization: `Bearer ${credentials.accessToken}` },
+  });
+  return response.status;
+}
+
+describe('refreshCredentials', () => {
+  it('gets a new access token and keeps the refresh token the response omits', async () => {
+    const credentials = await signIn();
+    const refreshed = await refreshCredentials({ clientSecrets, credentials });
+    expect(refreshed.accessToken).not.toBe(credentials.accessToken);
+    expect(refreshed.refreshToken).toBe(credentials.refreshToken);
+    expect(refreshed.scopes).toEqual([DRIVE_SCOPE]);
+    expect(await listStatus(refreshed)).toBe(200);
+  });
+
+  it('asks to sign in again, mentioning the 7-day Testing expiry, on invalid_grant', async () => {
+    const credentials = await signIn();
+    await revokeCredentials({ clientSecrets, credentials });
+    try {
+      await refreshCredentials({ clientSecrets, credentials });
+      throw new Error('expected a throw');
+    } catch (error) {
+      const failure = error as InstalledOAuthError;
+      expect(failure.code).toBe('REAUTHENTICATION_REQUIRED');
+      expect(failure.message).toMatch(/invalid_grant/);
+      expect(failure.hint).toMatch(/7 days/);
+      expectNoSecrets(`${failure.message} ${failure.hint}`, [
+        credentials.refreshToken ?? '',
+        credentials.accessToken,
+        sandbox.clientSecret,
+      ]);
+    }
+  });
+
+  it('asks to sign in again when there is no refresh token', async () => {
+    const online = await authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy: agentStrategy(),
+      accessType: 'online',
+    });
+    expect(online.refreshToken).toBeUndefined();
+    await expect(refreshCredentials({ clientSecrets, credentials: online })).rejects.toMatchObject({
+      code: 'REAUTHENTICATION_REQUIRED',
+    });
+  });
+});
+
+describe('revokeCredentials', () => {
+  it('revokes the refresh token, which ends the grant and its access tokens', async () => {
+    const credentials = await signIn();
+    const before = sandbox.counters.revocations;
+    const result = await revokeCredentials({ clientSecrets, credentials });
+    expect(result).toEqual({ revoked: 'refresh_token', alreadyInvalid: false });
+    expect(sandbox.counters.revocations).toBe(before + 1);
+    expect(await listStatus(credentials)).toBe(401);
+  });
+
+  it('uses /revoke on the token endpoint origin by default, and accepts another endpoint', async () => {
+    const credentials = await signIn();
+    await expect(
+      revokeCredentials({
+        clientSecrets,
+        credentials,
+        revocationEndpoint: `${sandbox.issuer}/nowhere`,
+      }),
+    ).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    expect(await listStatus(credentials)).toBe(200);
+    await revokeCredentials({
+      clientSecrets,
+      credentials,
+      revocationEndpoint: sandbox.revocationEndpoint,
+    });
+    expect(await listStatus(credentials)).toBe(401);
+  });
+
+  it('refuses a plain-http revocation endpoint on a non-loopback host', async () => {
+    const credentials = await signIn();
+    await expect(
+      revokeCredentials({
+        clientSecrets,
+        credentials,
+        revocationEndpoint: 'http://example.com/revoke',
+      }),
+    ).rejects.toThrow(/must be an https URL/);
+  });
+});
