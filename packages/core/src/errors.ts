@@ -6,6 +6,7 @@
  * | `INVALID_CLIENT_SECRETS` | client_secret.json is malformed or not an OAuth client for this flow |
  * | `CLIENT_SECRETS_UNREADABLE` | the client secrets file cannot be read (missing, permissions, not a file, too big) |
  * | `STRATEGY_CONTRACT_VIOLATION` | a redirect strategy broke contract v1 or declares a version core does not know |
+ * | `STRATEGY_FAILED` | a redirect strategy could not do its work (port in use, input closed, too many bad pastes) |
  * | `AUTHORIZATION_DENIED` | the user (or the server) refused consent: `error=access_denied` |
  * | `AUTHORIZATION_FAILED` | the authorization server answered the redirect with another `error` |
  * | `AUTHORIZATION_CANCELLED` | the caller's `AbortSignal` fired before a callback arrived |
@@ -22,6 +23,7 @@ export type InstalledOAuthErrorCode =
   | 'INVALID_CLIENT_SECRETS'
   | 'CLIENT_SECRETS_UNREADABLE'
   | 'STRATEGY_CONTRACT_VIOLATION'
+  | 'STRATEGY_FAILED'
   | 'AUTHORIZATION_DENIED'
   | 'AUTHORIZATION_FAILED'
   | 'AUTHORIZATION_CANCELLED'

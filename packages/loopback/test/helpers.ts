@@ -1,0 +1,85 @@
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { type ClientSecrets, parseClientSecrets } from '@installed-oauth/core';
+import type { Sandbox } from '@installed-oauth/sandbox';
+
+export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
+export const consentAgentBin = fileURLToPath(
+  new URL('../node_modules/@installed-oauth/sandbox/dist/bin/consent-agent.js', import.meta.url),
+);
+
+export function sandboxSecrets(sandbox: Sandbox): ClientSecrets {
+  return parseClientSecrets(sandbox.clientSecrets, { allowInsecureTransport: true });
+}
+
+/** An `openBrowser` that records the URL instead of opening anything. */
+export function urlRecorder() {
+  let announce!: (url: URL) => void;
+  const url = new Promise<URL>((resolve) => {
+    announce = resolve;
+  });
+  return { url, openBrowser: (href: string) => announce(new URL(href)) };
+}
+
+/** Collects what the strategy prints. */
+export function captureOutput() {
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (chunk) => {
+    text += chunk;
+  });
+  return { output, text: () => text };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A plain HTTP request with full control of method, path and Host (fetch forbids some). */
+export function raw(
+  redirectUri: URL,
+  options: { method?: string; path?: string; host?: string; headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: redirectUri.hostname.replace(/^\[|\]$/g, ''),
+        port: redirectUri.port,
+        method: options.method ?? 'GET',
+        path: options.path ?? '/',
+        headers: {
+          host: options.host ?? redirectUri.host,
+          connection: 'close',
+          ...options.headers,
+        },
+        agent: false,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A slowloris client: opens a socket and sends half a request line, then nothing. */
+export function slowSocket(redirectUri: URL) {
+  const socket = connect(Number(redirectUri.port), redirectUri.hostname.replace(/^\[|\]$/g, ''));
+  socket.on('error', () => {});
+  socket.write('GET /?code=');
+  return socket;
+}
+
+export function listeningServers(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
+}

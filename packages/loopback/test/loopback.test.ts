@@ -1,0 +1,394 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authorize, type ClientSecrets, InstalledOAuthError } from '@installed-oauth/core';
+import { runConformanceChecks } from '@installed-oauth/core/testing';
+import { runConsentAgent, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createLoopbackStrategy, LANDING_PATH, type LoopbackOptions } from '../src/index.js';
+import {
+  captureOutput,
+  consentAgentBin,
+  DRIVE_SCOPE,
+  listeningServers,
+  raw,
+  sandboxSecrets,
+  slowSocket,
+  urlRecorder,
+} from './helpers.js';
+
+let sandbox: Sandbox;
+let clientSecrets: ClientSecrets;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  clientSecrets = sandboxSecrets(sandbox);
+});
+afterAll(() => sandbox.close());
+
+const quiet = () => captureOutput().output;
+
+function start(options: LoopbackOptions = {}) {
+  const recorder = urlRecorder();
+  const out = captureOutput();
+  const strategy = createLoopbackStrategy({
+    openBrowser: recorder.openBrowser,
+    output: out.output,
+    ...options,
+  });
+  const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+  result.catch(() => {}); // observed by each test
+  const redirectUri = recorder.url.then(
+    (url) => new URL(url.searchParams.get('redirect_uri') ?? ''),
+  );
+  return { result, authorizationUrl: recorder.url, redirectUri, output: out.text };
+}
+
+async function failure(promise: Promise<unknown>): Promise<InstalledOAuthError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof InstalledOAuthError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('contract v1', () => {
+  it('passes the conformance kit', async () => {
+    const results = await runConformanceChecks({
+      createStrategy: () => createLoopbackStrategy({ openBrowser: false, output: quiet() }),
+      deliver: async (callbackUrl) => {
+        await (await fetch(callbackUrl)).text();
+      },
+    });
+    expect(results.every((result) => result.passed)).toBe(true);
+  });
+});
+
+describe('the whole flow against the sandbox', () => {
+  it('binds 127.0.0.1 on a free port, completes, and sends the browser to a page without the code', async () => {
+    const before = sandbox.counters.authorizationCodeGrants;
+    const flow = start();
+    const url = await flow.authorizationUrl;
+    const redirectUri = await flow.redirectUri;
+    expect(redirectUri.hostname).toBe('127.0.0.1');
+    expect(Number(redirectUri.port)).toBeGreaterThan(0);
+    expect(redirectUri.pathname).toBe('/');
+    const browser = await runConsentAgent(url.href);
+    const credentials = await flow.result;
+    expect(credentials.scopes).toEqual([DRIVE_SCOPE]);
+    expect(sandbox.counters.authorizationCodeGrants).toBe(before + 1);
+    expect(browser.deliveredStatus).toBe(200);
+    expect(browser.finalUrl).toBe(`${redirectUri.origin}${LANDING_PATH}`);
+    expect(flow.output()).toBe(
+      `Please visit this URL to authorize this application: ${url.href}\n`,
+    );
+  });
+
+  it('runs the BROWSER command without a shell, with the URL as its last argument', async () => {
+    const out = captureOutput();
+    const strategy = createLoopbackStrategy({
+      output: out.output,
+      env: { BROWSER: `"${process.execPath}" ${consentAgentBin}` },
+    });
+    const credentials = await authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy,
+      signal: AbortSignal.timeout(15_000),
+    });
+    expect(credentials.accessToken).toBeTruthy();
+    expect(out.text()).not.toMatch(/Could not open/);
+  });
+
+  it('binds ::1 and uses it in the redirect URI when asked for host "::1"', async () => {
+    const flow = start({ host: '::1' });
+    const redirectUri = await flow.redirectUri;
+    expect(redirectUri.hostname).toBe('[::1]');
+    await runConsentAgent((await flow.authorizationUrl).href);
+    expect((await flow.result).accessToken).toBeTruthy();
+  });
+
+  it('keeps "localhost" in the redirect URI for compatibility, listening on 127.0.0.1', async () => {
+    const flow = start({ host: 'localhost', redirectPath: '/oauth2callback' });
+    const redirectUri = await flow.redirectUri;
+    expect(redirectUri.host).toMatch(/^localhost:\d+$/);
+    expect(redirectUri.pathname).toBe('/oauth2callback');
+    const direct = await raw(new URL(`http://127.0.0.1:${redirectUri.port}/`), {
+      host: redirectUri.host,
+      path: '/favicon.ico',
+    });
+    expect(direct.status).toBe(404); // reachable on 127.0.0.1
+    await runConsentAgent((await flow.authorizationUrl).href);
+    expect((await flow.result).accessToken).toBeTruthy();
+  });
+
+  it('shows a custom prompt and a custom success page', async () => {
+    const flow = start({
+      authorizationPromptMessage: 'Go to {url} now',
+      successPage: 'All set <you> & me.',
+    });
+    const url = await flow.authorizationUrl;
+    const redirectUri = await flow.redirectUri;
+    const { redirectUrl } = await runConsentAgent(url.href, { deliver: false });
+    const callback = await fetch(redirectUrl, { redirect: 'manual' });
+    expect(callback.status).toBe(303);
+    const landing = await raw(redirectUri, { path: LANDING_PATH });
+    expect(landing.body).toContain('<p>All set &lt;you&gt; &amp; me.</p>');
+    await flow.result;
+    expect(flow.output()).toBe(`Go to ${url.href} now\n`);
+  });
+});
+
+describe('junk never ends or consumes the flow', () => {
+  it('answers each kind of junk with a short static status and still takes the genuine callback', async () => {
+    const before = sandbox.counters.authorizationCodeGrants;
+    const flow = start();
+    const url = await flow.authorizationUrl;
+    const redirectUri = await flow.redirectUri;
+    const state = url.searchParams.get('state');
+    const cases: [string, Parameters<typeof raw>[1], number][] = [
+      ['favicon', { path: '/favicon.ico' }, 404],
+      ['robots.txt', { path: '/robots.txt' }, 404],
+      ['POST on the callback path', { method: 'POST', path: `/?code=x&state=${state}` }, 405],
+      [
+        'OPTIONS preflight',
+        { method: 'OPTIONS', path: '/', headers: { origin: 'https://evil.example' } },
+        405,
+      ],
+      ['HEAD', { method: 'HEAD', path: `/?state=${state}` }, 405],
+      ['wrong state', { path: '/?code=stolen&state=not-it' }, 400],
+      ['missing state', { path: '/?code=stolen' }, 400],
+      ['forged error without state', { path: '/?error=access_denied' }, 400],
+      [
+        'DNS rebinding Host header',
+        { path: `/?code=x&state=${state}`, host: 'evil.example:80' },
+        421,
+      ],
+      ['oversized URL', { path: `/?pad=${'x'.repeat(20_000)}` }, 431],
+      ['landing page before the callback', { path: LANDING_PATH }, 404],
+    ];
+    for (const [name, options, status] of cases) {
+      const response = await raw(redirectUri, options);
+      expect({ name, status: response.status }).toEqual({ name, status });
+      expect(response.body).not.toContain('stolen');
+      if (status !== 431) expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
+    await runConsentAgent(url.href);
+    expect((await flow.result).accessToken).toBeTruthy();
+    expect(sandbox.counters.authorizationCodeGrants).toBe(before + 1);
+  });
+
+  it('uses one callback when the browser repeats it: one token exchange', async () => {
+    const before = sandbox.counters.authorizationCodeGrants;
+    const flow = start();
+    const { redirectUrl } = await runConsentAgent((await flow.authorizationUrl).href, {
+      deliver: false,
+    });
+    const [first, second] = await Promise.all([
+      fetch(redirectUrl, { redirect: 'manual' }),
+      fetch(redirectUrl, { redirect: 'manual' }),
+    ]);
+    expect([first.status, second.status]).toEqual([303, 303]);
+    expect((await flow.result).accessToken).toBeTruthy();
+    expect(sandbox.counters.authorizationCodeGrants).toBe(before + 1);
+  });
+
+  it('completes under a flood of junk requests and slow sockets', async () => {
+    const flow = start();
+    const url = await flow.authorizationUrl;
+    const redirectUri = await flow.redirectUri;
+    const slow = Array.from({ length: 50 }, () => slowSocket(redirectUri));
+    let flooding = true;
+    let junkAnswered = 0;
+    const flood = (async () => {
+      while (flooding && junkAnswered < 2000) {
+        const batch = await Promise.allSettled(
+          Array.from({ length: 20 }, (_, i) =>
+            raw(redirectUri, { path: i % 2 ? '/favicon.ico' : '/?code=x&state=y' }),
+          ),
+        );
+        // Once the flow ends the receiver is gone and requests are refused: that ends the flood.
+        junkAnswered += batch.filter(
+          (outcome) => outcome.status === 'fulfilled' && outcome.value.status >= 400,
+        ).length;
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await runConsentAgent(url.href);
+    const credentials = await flow.result;
+    flooding = false;
+    await flood;
+    for (const socket of slow) socket.destroy();
+    expect(credentials.accessToken).toBeTruthy();
+    expect(junkAnswered).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('errors from the authorization server', () => {
+  it('ends on a genuine access_denied with an escaped failure page and a typed error', async () => {
+    const flow = start();
+    const url = await flow.authorizationUrl;
+    const redirectUri = await flow.redirectUri;
+    const state = url.searchParams.get('state') ?? '';
+    const payload = '<script>alert(document.cookie)</script>';
+    const callback = new URL(redirectUri);
+    callback.search = new URLSearchParams({
+      error: 'access_denied',
+      error_description: payload,
+      state,
+    }).toString();
+    const redirect = await fetch(callback, { redirect: 'manual' });
+    expect(redirect.status).toBe(303);
+    expect(redirect.headers.get('location')).toBe(LANDING_PATH);
+    const landing = await raw(redirectUri, { path: LANDING_PATH });
+    expect(landing.status).toBe(200);
+    expect(landing.body).not.toContain('<script>');
+    expect(landing.body).toContain('&lt;script&gt;alert(document.cookie)&lt;/script&gt;');
+    expect(landing.headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'",
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+    expect((await failure(flow.result)).code).toBe('AUTHORIZATION_DENIED');
+  });
+});
+
+describe('failures of its own', () => {
+  it('fails before opening the browser when a fixed port is taken, naming the port', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    let opened = false;
+    try {
+      const strategy = createLoopbackStrategy({
+        port,
+        openBrowser: () => void (opened = true),
+        output: quiet(),
+      });
+      const error = await failure(authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy }));
+      expect(error.code).toBe('STRATEGY_FAILED');
+      expect(error.message).toBe(
+        `The loopback receiver could not start: port ${port} on 127.0.0.1 is already in use.`,
+      );
+      expect(opened).toBe(false);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('says so and keeps waiting when the browser cannot be opened', async () => {
+    const out = captureOutput();
+    const strategy = createLoopbackStrategy({
+      output: out.output,
+      env: { BROWSER: 'no-such-browser-command' },
+    });
+    let url: URL | undefined;
+    const result = authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy: {
+        ...strategy,
+        receive: (request) =>
+          strategy.receive({
+            specificationVersion: 'v1',
+            signal: request.signal,
+            isGenuineCallback: (p) => request.isGenuineCallback(p),
+            completeBareCode: (c) => request.completeBareCode(c),
+            buildAuthorizationUrl: (uri) => (url = request.buildAuthorizationUrl(uri)),
+          }),
+      },
+    });
+    while (!out.text().includes('Could not open a browser'))
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(out.text()).toMatch(
+      /Could not open a browser \(BROWSER command "no-such-browser-command" could not be started \(ENOENT\)\)\. Open the URL above/,
+    );
+    await runConsentAgent(url?.href ?? '');
+    expect((await result).accessToken).toBeTruthy();
+  });
+
+  it('reports a missing display instead of hanging silently, printing the URL when the prompt is off', async () => {
+    const out = captureOutput();
+    const strategy = createLoopbackStrategy({
+      output: out.output,
+      env: {},
+      authorizationPromptMessage: '',
+      timeout: 0.3,
+    });
+    const error = await failure(authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy }));
+    expect(out.text()).toMatch(
+      /^Could not open a browser \(no graphical display.*\)\. Open this URL:\nhttp:\/\/127\.0\.0\.1:\d+\/o\/oauth2\/auth\?/,
+    );
+    expect(error.code).toBe('AUTHORIZATION_TIMED_OUT');
+  });
+
+  it('times out with a typed error and leaves no listening socket or timer', async () => {
+    const before = listeningServers();
+    const strategy = createLoopbackStrategy({ openBrowser: false, output: quiet(), timeout: 0.1 });
+    const error = await failure(authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy }));
+    expect(error.code).toBe('AUTHORIZATION_TIMED_OUT');
+    expect(error.message).toMatch(/within 0 seconds|within 1 seconds|within \d+ seconds/);
+    expect(listeningServers()).toBe(before);
+  });
+
+  it("stops on its own signal and on core's signal", async () => {
+    const controller = new AbortController();
+    const strategy = createLoopbackStrategy({
+      openBrowser: () => controller.abort(),
+      output: quiet(),
+      signal: controller.signal,
+    });
+    const error = await failure(authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy }));
+    expect(error.code).toBe('AUTHORIZATION_CANCELLED');
+    const timedOut = await failure(
+      authorize({
+        clientSecrets,
+        scopes: [DRIVE_SCOPE],
+        strategy: createLoopbackStrategy({ openBrowser: false, output: quiet() }),
+        signal: AbortSignal.timeout(50),
+      }),
+    );
+    expect(timedOut.code).toBe('AUTHORIZATION_TIMED_OUT');
+  });
+});
+
+describe('options are checked before anything is bound', () => {
+  it.each([
+    [{ host: 'example.com' }, /"host" option must be a loopback IP/],
+    [{ host: '10.0.0.1' }, /"host" option must be a loopback IP/],
+    [{ port: 70000 }, /"port" option must be an integer/],
+    [{ port: 1.5 }, /"port" option must be an integer/],
+    [{ redirectPath: 'callback' }, /"redirectPath" option must be a path/],
+    [{ redirectPath: '/a?b' }, /"redirectPath" option must be a path/],
+    [{ timeout: 0 }, /"timeout" option must be a positive number/],
+    [{ openBrowser: 'yes' }, /"openBrowser" option/],
+    [{ bindAddress: '0.0.0.0' }, /allowNonLoopbackBind/],
+    [{ bindAddress: 'localhost' }, /"bindAddress" option must be an IP address/],
+    [{ prot: 8080 }, /unknown option "prot"/],
+  ])('%j', (options, message) => {
+    expect(() => createLoopbackStrategy(options as LoopbackOptions)).toThrow(message);
+    expect(() => createLoopbackStrategy(options as LoopbackOptions)).toThrow(
+      /^\[@installed-oauth\/loopback\]/,
+    );
+  });
+
+  it('warns when told to listen on a non-loopback address', async () => {
+    const out = captureOutput();
+    const recorder = urlRecorder();
+    const strategy = createLoopbackStrategy({
+      bindAddress: '0.0.0.0',
+      allowNonLoopbackBind: true,
+      host: '127.0.0.1',
+      openBrowser: recorder.openBrowser,
+      output: out.output,
+    });
+    const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+    await runConsentAgent((await recorder.url).href);
+    await result;
+    expect(out.text()).toMatch(
+      /^Warning: listening on 0\.0\.0\.0:\d+, which other machines may reach\./,
+    );
+  });
+});
