@@ -117,25 +117,41 @@ export function createCallbackHandler(init: CallbackHandlerInit) {
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const host = (req.headers.host ?? '').toLowerCase();
     // DNS rebinding: a page on another origin resolving its name to 127.0.0.1 sends its own Host.
-    if (!init.allowedHosts.has(host)) return sendStatic(res, 421, 'Misdirected request.');
+    if (!init.allowedHosts.has(host)) {
+      sendStatic(res, 421, 'Misdirected request.');
+      return;
+    }
     const url = URL.parse(req.url ?? '', `http://${host}`);
-    if (!url) return sendStatic(res, 400, 'Bad request.');
+    if (!url) {
+      sendStatic(res, 400, 'Bad request.');
+      return;
+    }
 
     if (url.pathname === LANDING_PATH && landingHtml !== undefined) {
-      if (req.method !== 'GET')
-        return sendStatic(res, 405, 'Method not allowed.', { allow: 'GET' });
+      if (req.method !== 'GET') {
+        sendStatic(res, 405, 'Method not allowed.', { allow: 'GET' });
+        return;
+      }
       res.once('finish', complete);
-      return sendPage(res, 200, landingHtml, true);
+      sendPage(res, 200, landingHtml, true);
+      return;
     }
-    if (url.pathname !== init.redirectPath) return sendStatic(res, 404, 'Not found.');
-    if (req.method !== 'GET') return sendStatic(res, 405, 'Method not allowed.', { allow: 'GET' });
+    if (url.pathname !== init.redirectPath) {
+      sendStatic(res, 404, 'Not found.');
+      return;
+    }
+    if (req.method !== 'GET') {
+      sendStatic(res, 405, 'Method not allowed.', { allow: 'GET' });
+      return;
+    }
     const parameters = url.searchParams;
     if (!init.isGenuine(parameters)) {
-      return sendStatic(
+      sendStatic(
         res,
         400,
         'This is not the sign-in response this application is waiting for. Use the newest sign-in link.',
       );
+      return;
     }
     if (!taken) {
       taken = parameters;

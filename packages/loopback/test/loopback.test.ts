@@ -296,7 +296,10 @@ describe('failures of its own', () => {
             signal: request.signal,
             isGenuineCallback: (p) => request.isGenuineCallback(p),
             completeBareCode: (c) => request.completeBareCode(c),
-            buildAuthorizationUrl: (uri) => (url = request.buildAuthorizationUrl(uri)),
+            buildAuthorizationUrl: (uri) => {
+              url = request.buildAuthorizationUrl(uri);
+              return url;
+            },
           }),
       },
     });
