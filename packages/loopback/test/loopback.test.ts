@@ -264,7 +264,9 @@ describe('failures of its own', () => {
     try {
       const strategy = createLoopbackStrategy({
         port,
-        openBrowser: () => void (opened = true),
+        openBrowser: () => {
+          opened = true;
+        },
         output: quiet(),
       });
       const error = await failure(authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy }));
