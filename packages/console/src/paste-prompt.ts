@@ -1,0 +1,137 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { InstalledOAuthError, type RedirectRequest } from '@installed-oauth/core';
+import { interpretPaste } from './pasted-input.js';
+
+export interface PromptInit {
+  request: RedirectRequest;
+  redirectUri: URL;
+  authorizationUrl: URL;
+  input: Readable;
+  output: Writable;
+  /** Written before each read. */
+  prompt: string;
+  maxAttempts: number;
+  /** Extra signals that end the prompt (the strategy's own, a combinator's). */
+  signals: AbortSignal[];
+  /** Maps an abort of one of `signals` (not core's) to the error to reject with. */
+  abortError(signal: AbortSignal): unknown;
+}
+
+/**
+ * Reads pasted lines until one carries the genuine callback (or a bare code), then closes the
+ * readline interface. Junk gets a specific message and another try, up to `maxAttempts`.
+ */
+export function promptForRedirect(init: PromptInit): Promise<URLSearchParams> {
+  const { request, output } = init;
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({
+      input: init.input,
+      crlfDelay: Number.POSITIVE_INFINITY,
+      terminal: false,
+    });
+    const signals = [request.signal, ...init.signals];
+    let active = true;
+    let attempts = 0;
+
+    const onAbort = (event: Event) => {
+      const signal = event.target as AbortSignal;
+      finish(() => reject(signal === request.signal ? signal.reason : init.abortError(signal)));
+    };
+    function finish(settle: () => void): void {
+      if (!active) return;
+      active = false;
+      for (const signal of signals) signal.removeEventListener('abort', onAbort);
+      init.input.off('error', onInputError);
+      lines.close();
+      settle();
+    }
+    const ask = () => output.write(init.prompt);
+    function onInputError(error: Error): void {
+      finish(() =>
+        reject(
+          new InstalledOAuthError(
+            'STRATEGY_FAILED',
+            `Could not read the pasted address: ${error.message}.`,
+            { cause: error },
+          ),
+        ),
+      );
+    }
+
+    lines.on('line', (line) => {
+      if (!active) return;
+      // An empty line (Enter pressed by habit) gets a reprompt but does not use up an attempt.
+      if (line.trim() !== '') attempts++;
+      const paste = interpretPaste(line, {
+        redirectUri: init.redirectUri,
+        authorizationUrl: init.authorizationUrl,
+      });
+      let parameters: URLSearchParams | undefined;
+      let problem: string | undefined;
+      if (paste.kind === 'rejected') {
+        problem = paste.reason;
+      } else if (paste.kind === 'bare-code') {
+        try {
+          parameters = request.completeBareCode(paste.code);
+          output.write(
+            'Warning: only the code was pasted, so the state could not be checked. Paste the full address next time.\n',
+          );
+        } catch {
+          problem = 'That does not look like an authorization code.';
+        }
+      } else if (request.isGenuineCallback(paste.parameters)) {
+        parameters = paste.parameters;
+      } else if (paste.parameters.has('state')) {
+        problem =
+          'That address belongs to another sign-in attempt (its state does not match). Use the newest link.';
+      } else {
+        problem = 'That address has no state; paste the full address from the address bar.';
+      }
+      if (parameters) {
+        const genuine = parameters;
+        finish(() => resolve(genuine));
+        return;
+      }
+      output.write(`${problem}\n`);
+      if (attempts >= init.maxAttempts) {
+        finish(() =>
+          reject(
+            new InstalledOAuthError(
+              'STRATEGY_FAILED',
+              `No usable address after ${attempts} attempts.`,
+              {
+                hint: 'Run the sign-in again and paste the full address the browser ends on.',
+              },
+            ),
+          ),
+        );
+        return;
+      }
+      ask();
+    });
+    lines.on('close', () => {
+      finish(() =>
+        reject(
+          new InstalledOAuthError(
+            'STRATEGY_FAILED',
+            'The input ended before an address was pasted.',
+            {
+              hint: 'Run it in a terminal, or pipe the address in on standard input.',
+            },
+          ),
+        ),
+      );
+    });
+    init.input.on('error', onInputError);
+
+    for (const signal of signals) {
+      if (signal.aborted) {
+        onAbort({ target: signal } as unknown as Event);
+        return;
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    ask();
+  });
+}

@@ -1,0 +1,76 @@
+import { connect } from 'node:net';
+import { authorize, type ClientSecrets } from '@installed-oauth/core';
+import { createLoopbackStrategy } from '@installed-oauth/loopback';
+import { runConsentAgent, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withPastePrompt } from '../src/index.js';
+import { DRIVE_SCOPE, sandboxSecrets, terminal } from './helpers.js';
+
+let sandbox: Sandbox;
+let clientSecrets: ClientSecrets;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  clientSecrets = sandboxSecrets(sandbox);
+});
+afterAll(() => sandbox.close());
+
+function startCombined() {
+  const term = terminal();
+  const strategy = withPastePrompt(
+    createLoopbackStrategy({ openBrowser: false, output: term.output }),
+    {
+      input: term.input,
+      output: term.output,
+    },
+  );
+  const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+  result.catch(() => {});
+  const link = term.waitFor(/authorize this application: (\S+)/).then((match) => match[1] ?? '');
+  return { term, result, link, strategy };
+}
+
+function refused(url: URL): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(Number(url.port), url.hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe('loopback and paste prompt together: first genuine callback wins', () => {
+  it('is named after both sides', () => {
+    expect(startCombined().strategy.name).toBe('loopback+console');
+  });
+
+  it('the browser reaching the receiver wins; the prompt is closed; one exchange', async () => {
+    const before = sandbox.counters.authorizationCodeGrants;
+    const flow = startCombined();
+    await runConsentAgent(await flow.link);
+    expect((await flow.result).accessToken).toBeTruthy();
+    expect(sandbox.counters.authorizationCodeGrants).toBe(before + 1);
+    expect(flow.term.input.listenerCount('data')).toBe(0);
+    expect(flow.term.text()).toContain('paste it here');
+  });
+
+  it('a pasted address wins; the receiver is closed; one exchange', async () => {
+    const before = sandbox.counters.authorizationCodeGrants;
+    const flow = startCombined();
+    const { redirectUrl } = await runConsentAgent(await flow.link, { deliver: false });
+    flow.term.type(redirectUrl);
+    expect((await flow.result).accessToken).toBeTruthy();
+    expect(sandbox.counters.authorizationCodeGrants).toBe(before + 1);
+    expect(await refused(new URL(redirectUrl))).toBe(true);
+  });
+
+  it('keeps waiting for the browser when the input closes', async () => {
+    const flow = startCombined();
+    const link = await flow.link;
+    flow.term.input.end();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await runConsentAgent(link);
+    expect((await flow.result).accessToken).toBeTruthy();
+  });
+});
