@@ -76,13 +76,7 @@ export function resolveConsoleOptions(
   const redirectUri = options.redirectUri ?? defaults.redirectUri;
   if (redirectUri !== undefined) {
     const url = URL.parse(redirectUri);
-    if (
-      !url ||
-      url.protocol !== 'http:' ||
-      !isLoopbackHost(url.hostname) ||
-      url.search ||
-      url.hash
-    ) {
+    if (url?.protocol !== 'http:' || !isLoopbackHost(url.hostname) || url.search || url.hash) {
       fail(
         `"redirectUri" option must be a loopback http URL without a query, such as ${DEFAULT_REDIRECT_URI}; got ${JSON.stringify(redirectUri)}`,
       );
