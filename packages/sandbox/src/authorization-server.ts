@@ -117,16 +117,21 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = false;
 
-  // Google omits refresh_token from refresh responses; clients must keep the one they have.
   provider.use(async (ctx, next) => {
     await next();
     const body = ctx.body as Record<string, unknown> | undefined;
-    if (
-      ctx.oidc?.route === 'token' &&
-      ctx.oidc.params?.grant_type === 'refresh_token' &&
-      body?.refresh_token
-    ) {
-      delete body.refresh_token;
+    if (ctx.oidc?.route !== 'token' || !body || typeof body.access_token !== 'string') return;
+    // Google omits refresh_token from refresh responses; clients must keep the one they have.
+    if (ctx.oidc.params?.grant_type === 'refresh_token') delete body.refresh_token;
+    // Google lists every granted scope (openid and email too) in "scope"; oidc-provider lists
+    // only the resource's scopes once the token is bound to Google's APIs.
+    const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
+    if (source?.scope && typeof body.scope === 'string') {
+      const scopes = new Set(
+        [...body.scope.split(' '), ...source.scope.split(' ')].filter(Boolean),
+      );
+      scopes.delete('offline_access');
+      body.scope = [...scopes].join(' ');
     }
   });
   return provider;

@@ -59,6 +59,13 @@ describe('authorization code flow with PKCE (openid-client)', () => {
     expect(sandbox.counters.authorizationCodeGrants).toBe(before + 1);
   });
 
+  it('lists every granted scope, openid and email too, and returns an id_token, as Google does', async () => {
+    const tokens = await authorize(sandbox, { scope: `openid email ${DRIVE_SCOPE}` });
+    expect(tokens.scope?.split(' ').sort()).toEqual([DRIVE_SCOPE, 'email', 'openid']);
+    expect(tokens.id_token).toEqual(expect.any(String));
+    expect((await listFiles(sandbox, '', tokens.access_token)).status).toBe(200);
+  });
+
   it('accepts any loopback port for the native client', async () => {
     const config = clientConfiguration(sandbox);
     const attempt = await authorizationRequest(config, { redirect_uri: 'http://[::1]:61234/' });
