@@ -61,7 +61,7 @@ describe('authorization code flow with PKCE (openid-client)', () => {
 
   it('lists every granted scope, openid and email too, and returns an id_token, as Google does', async () => {
     const tokens = await authorize(sandbox, { scope: `openid email ${DRIVE_SCOPE}` });
-    expect(tokens.scope?.split(' ').sort()).toEqual([DRIVE_SCOPE, 'email', 'openid']);
+    expect(tokens.scope?.split(' ').sort()).toEqual(['email', DRIVE_SCOPE, 'openid']);
     expect(tokens.id_token).toEqual(expect.any(String));
     expect((await listFiles(sandbox, '', tokens.access_token)).status).toBe(200);
   });
