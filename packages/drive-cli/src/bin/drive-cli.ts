@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { run } from '../cli.js';
+import { processIo } from '../io.js';
+
+// `drive-cli ls | head -1`: the reader went away; that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
+process.exitCode = await run(process.argv.slice(2), processIo());

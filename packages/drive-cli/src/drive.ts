@@ -1,0 +1,109 @@
+import { CliError, ExitCode } from './exit-codes.js';
+
+export interface DriveFile {
+  id?: string | null;
+  name?: string | null;
+  mimeType?: string | null;
+  modifiedTime?: string | null;
+  modifiedByMeTime?: string | null;
+}
+
+export interface FileList {
+  files?: DriveFile[];
+  nextPageToken?: string | null;
+  [key: string]: unknown;
+}
+
+export interface ListRequest {
+  apiRoot: string;
+  accessToken: string;
+  limit: number;
+  orderBy: string;
+}
+
+/** Thrown for a 401, so the caller can refresh once and retry. */
+export class TokenRejected extends Error {}
+
+const FIELDS = 'nextPageToken, files(id, name, mimeType, modifiedTime, modifiedByMeTime)';
+
+interface GaxiosLikeError {
+  status?: number;
+  code?: string | number;
+  message?: string;
+  response?: {
+    status?: number;
+    data?: { error?: { message?: string; errors?: { reason?: string }[] } };
+  };
+}
+
+function driveError(error: unknown, apiRoot: string): Error {
+  const failure = error as GaxiosLikeError;
+  const status =
+    failure.response?.status ?? (typeof failure.status === 'number' ? failure.status : undefined);
+  const detail = failure.response?.data?.error;
+  const reason = detail?.errors?.[0]?.reason;
+  const message = detail?.message ?? failure.message ?? String(error);
+  if (status === 401) return new TokenRejected(message);
+  if (status === 403 && (reason === 'insufficientPermissions' || /scope/i.test(message))) {
+    return new CliError(
+      ExitCode.reauthenticationRequired,
+      'The stored sign-in does not allow listing Drive files (the Drive scope is missing).',
+      'Run drive-cli login and leave the Drive permission ticked.',
+      { cause: error },
+    );
+  }
+  if (status === 400) {
+    return new CliError(
+      ExitCode.usage,
+      `Drive refused the request: ${message}.`,
+      'Check --order-by and --limit.',
+      { cause: error },
+    );
+  }
+  if (status !== undefined) {
+    return new CliError(
+      ExitCode.network,
+      `The Drive API at ${apiRoot} answered ${status}: ${message}.`,
+      'Try again later.',
+      {
+        cause: error,
+      },
+    );
+  }
+  const code =
+    typeof failure.code === 'string'
+      ? failure.code
+      : (failure as { cause?: { code?: string } }).cause?.code;
+  return new CliError(
+    ExitCode.network,
+    `Could not reach the Drive API at ${apiRoot}${code ? ` (${code})` : ''}.`,
+    'Check the network connection, then try again.',
+    { cause: error },
+  );
+}
+
+/**
+ * Drive v3 files.list through Google's own generated client (`@googleapis/drive`), loaded only
+ * now so that start-up and the sign-in link stay fast. The token goes only to `apiRoot`.
+ */
+export async function listFiles(request: ListRequest): Promise<FileList> {
+  const { drive } = await import('@googleapis/drive');
+  const client = drive({
+    version: 'v3',
+    rootUrl: request.apiRoot,
+    headers: { Authorization: `Bearer ${request.accessToken}` },
+    // Never carry the bearer token through a redirect to another host.
+    maxRedirects: 0,
+    retry: false,
+  } as Parameters<typeof drive>[0]);
+  try {
+    const response = await client.files.list({
+      pageSize: request.limit,
+      orderBy: request.orderBy,
+      fields: FIELDS,
+    });
+    return response.data as FileList;
+  } catch (error) {
+    throw driveError(error, request.apiRoot);
+  }
+}

@@ -1,0 +1,71 @@
+import { InstalledOAuthError, type InstalledOAuthErrorCode } from '@installed-oauth/core';
+import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
+import type { Io } from './io.js';
+
+export const BUG_REPORT_URL = 'https://github.com/installed-oauth/installed-oauth/issues';
+
+const EXIT_BY_CODE: Record<InstalledOAuthErrorCode, ExitCodeValue> = {
+  INVALID_CLIENT_SECRETS: ExitCode.clientConfiguration,
+  CLIENT_SECRETS_UNREADABLE: ExitCode.clientConfiguration,
+  STRATEGY_CONTRACT_VIOLATION: ExitCode.internal,
+  STRATEGY_FAILED: ExitCode.authorizationNotCompleted,
+  AUTHORIZATION_DENIED: ExitCode.authorizationNotCompleted,
+  AUTHORIZATION_FAILED: ExitCode.authorizationNotCompleted,
+  AUTHORIZATION_CANCELLED: ExitCode.interrupted,
+  AUTHORIZATION_TIMED_OUT: ExitCode.authorizationNotCompleted,
+  INVALID_CALLBACK: ExitCode.authorizationNotCompleted,
+  SCOPES_NOT_GRANTED: ExitCode.authorizationNotCompleted,
+  TOKEN_REQUEST_FAILED: ExitCode.network,
+  REAUTHENTICATION_REQUIRED: ExitCode.reauthenticationRequired,
+  NETWORK_ERROR: ExitCode.network,
+  INVALID_CREDENTIALS_FILE: ExitCode.localStorage,
+  TOKEN_STORE_ERROR: ExitCode.localStorage,
+};
+
+function exitCodeOf(error: InstalledOAuthError): ExitCodeValue {
+  // A refused client ID or secret is a configuration problem, not a network one.
+  if (error.code === 'TOKEN_REQUEST_FAILED' && error.details.error === 'invalid_client')
+    return ExitCode.clientConfiguration;
+  return EXIT_BY_CODE[error.code] ?? ExitCode.internal;
+}
+
+function stackOf(error: unknown): string {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    // Stacks and messages only: error objects of HTTP clients carry request headers.
+    lines.push(
+      depth === 0
+        ? String((current as Error).stack ?? current)
+        : `caused by: ${String((current as Error).stack ?? current)}`,
+    );
+    current = (current as { cause?: unknown }).cause;
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The one place errors become output: one line saying what is wrong, one with what to do,
+ * the documented exit code; stacks only with --debug or DEBUG; a bug-report request for the
+ * unexpected.
+ */
+export function reportError(error: unknown, io: Io, debug: boolean): ExitCodeValue {
+  let exitCode: ExitCodeValue;
+  let message: string;
+  let hint: string | undefined;
+  if (error instanceof CliError) {
+    ({ exitCode, message, hint } = error);
+  } else if (error instanceof InstalledOAuthError) {
+    exitCode = exitCodeOf(error);
+    message = error.message;
+    hint = error.hint;
+  } else {
+    exitCode = ExitCode.internal;
+    message = `Unexpected error: ${(error as Error)?.message ?? String(error)}`;
+    hint = `This is a bug in drive-cli. Please report it at ${BUG_REPORT_URL} with the output of the same command run with --debug.`;
+  }
+  io.stderr.write(`drive-cli: ${message}\n`);
+  if (hint) io.stderr.write(`  ${hint}\n`);
+  if (debug) io.stderr.write(`\n${stackOf(error)}\n`);
+  return exitCode;
+}

@@ -1,0 +1,103 @@
+import {
+  authorize,
+  type ClientSecrets,
+  type Credentials,
+  getFreshCredentials,
+  InstalledOAuthError,
+  type TokenStore,
+} from '@installed-oauth/core';
+import { createFileTokenStore, readClientSecretsFile } from '@installed-oauth/core/node';
+import type { Io } from './io.js';
+import { SCOPES, type Settings } from './settings.js';
+import { chooseStrategy } from './strategy.js';
+
+export interface Session {
+  settings: Settings;
+  clientSecrets: ClientSecrets;
+  store: TokenStore;
+  io: Io;
+}
+
+export async function openSession(settings: Settings, io: Io): Promise<Session> {
+  const clientSecrets = await readClientSecretsFile(settings.clientSecretsPath, {
+    allowInsecureTransport: settings.allowInsecureTransport,
+  });
+  const store = createFileTokenStore({ path: settings.credentialsPath, clientSecrets });
+  return { settings, clientSecrets, store, io };
+}
+
+/** The stored credentials, or undefined when not signed in (or signed in with another client). */
+export async function storedCredentials(session: Session): Promise<Credentials | undefined> {
+  try {
+    return await session.store.load();
+  } catch (error) {
+    if (error instanceof InstalledOAuthError && error.code === 'REAUTHENTICATION_REQUIRED')
+      return undefined;
+    throw error;
+  }
+}
+
+/** Runs the browser sign-in and saves the result; Ctrl-C cancels it cleanly. */
+export async function signIn(session: Session): Promise<Credentials> {
+  const { settings, io } = session;
+  const previous = await storedCredentials(session);
+  const chosen = chooseStrategy(settings, io);
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort(new DOMException('interrupted', 'AbortError'));
+  process.once('SIGINT', onInterrupt);
+  let credentials: Credentials;
+  try {
+    credentials = await authorize({
+      clientSecrets: session.clientSecrets,
+      scopes: SCOPES,
+      strategy: chosen.strategy,
+      signal: controller.signal,
+      // Google sends a refresh token only with the consent screen: ask for it when none is held.
+      hasRefreshToken: Boolean(previous?.refreshToken),
+    });
+  } finally {
+    chosen.stop();
+    process.off('SIGINT', onInterrupt);
+  }
+  if (!credentials.refreshToken && previous?.refreshToken) {
+    credentials = { ...credentials, refreshToken: previous.refreshToken };
+  }
+  await session.store.save(credentials);
+  return credentials;
+}
+
+/** Fresh credentials: stored ones (refreshed if expired), or a new sign-in when `signInIfNeeded`. */
+export async function freshCredentials(
+  session: Session,
+  options: { signInIfNeeded: boolean; forceRefresh?: boolean },
+) {
+  const stored = await storedCredentials(session);
+  if (!stored) {
+    if (!options.signInIfNeeded) {
+      throw new InstalledOAuthError('REAUTHENTICATION_REQUIRED', 'Not signed in.', {
+        hint: 'Run drive-cli login.',
+      });
+    }
+    return { credentials: await signIn(session), signedIn: true };
+  }
+  const credentials = await getFreshCredentials({
+    store: session.store,
+    clientSecrets: session.clientSecrets,
+    forceRefresh: options.forceRefresh,
+  });
+  return { credentials, signedIn: false };
+}
+
+/** The account's e-mail address from the ID token, if there is one (display only). */
+export function accountOf(credentials: Credentials): string | undefined {
+  const payload = credentials.idToken?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      email?: unknown;
+    };
+    return typeof claims.email === 'string' ? claims.email : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,123 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { isLoopbackHost } from '@installed-oauth/core';
+import envPaths from 'env-paths';
+import { CliError, ExitCode } from './exit-codes.js';
+
+export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
+/** openid and email let `status` name the account; Google adds no consent screen for them. */
+export const SCOPES = [DRIVE_SCOPE, 'openid', 'email'];
+export const DEFAULT_API_ROOT = 'https://www.googleapis.com/';
+
+/** Options as commander hands them over (strings, booleans). */
+export interface RawOptions {
+  clientSecrets?: string;
+  configDir?: string;
+  redirect?: string;
+  browser?: boolean;
+  host?: string;
+  port?: string;
+  timeout?: string;
+  limit?: string;
+  orderBy?: string;
+  json?: boolean;
+  debug?: boolean;
+}
+
+export interface Settings {
+  clientSecretsPath: string;
+  configDir: string;
+  credentialsPath: string;
+  allowInsecureTransport: boolean;
+  apiRoot: string;
+  redirect: 'loopback' | 'console';
+  openBrowser: boolean;
+  host: string;
+  port: number;
+  timeoutSeconds: number;
+  limit: number;
+  orderBy: string;
+  json: boolean;
+}
+
+function usage(message: string, hint?: string): CliError {
+  return new CliError(ExitCode.usage, message, hint ?? 'Run drive-cli --help for the options.');
+}
+
+function wholeNumber(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw usage(`${name} must be a whole number from ${min} to ${max}, got "${text}".`);
+  }
+  return Number(text);
+}
+
+/** Where credentials live when nothing says otherwise: ~/.config/drive-cli on Linux. */
+export function defaultConfigDir(): string {
+  return envPaths('drive-cli', { suffix: '' }).config;
+}
+
+export function resolveSettings(
+  options: RawOptions,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Settings {
+  const allowInsecureTransport =
+    env.OAUTHLIB_INSECURE_TRANSPORT === '1' || env.OAUTHLIB_INSECURE_TRANSPORT === 'true';
+  const clientSecretsPath = resolve(
+    cwd,
+    options.clientSecrets ?? env.DRIVE_CLI_CLIENT_SECRETS ?? 'client_secret.json',
+  );
+  const configDirText = options.configDir ?? env.DRIVE_CLI_CONFIG_DIR;
+  if (configDirText !== undefined && configDirText.trim() === '')
+    throw usage('--config-dir must not be empty.');
+  const configDir = configDirText
+    ? isAbsolute(configDirText)
+      ? configDirText
+      : resolve(cwd, configDirText)
+    : defaultConfigDir();
+
+  const apiRoot = env.DRIVE_CLI_API_ROOT || DEFAULT_API_ROOT;
+  const apiUrl = URL.parse(apiRoot);
+  const insecureOk =
+    apiUrl?.protocol === 'http:' && allowInsecureTransport && isLoopbackHost(apiUrl.hostname);
+  if (!apiUrl || (apiUrl.protocol !== 'https:' && !insecureOk)) {
+    throw usage(
+      `DRIVE_CLI_API_ROOT must be an https URL, got "${apiRoot}".`,
+      'Plain http is allowed only for loopback hosts with OAUTHLIB_INSECURE_TRANSPORT=1 (tests, the sandbox).',
+    );
+  }
+
+  const redirect = options.redirect ?? 'loopback';
+  if (redirect !== 'loopback' && redirect !== 'console') {
+    throw usage(`--redirect must be "loopback" or "console", got "${redirect}".`);
+  }
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host))
+    throw usage(`--host must be a loopback address (127.0.0.1, ::1, localhost), got "${host}".`);
+  const timeoutText = options.timeout;
+  const timeoutSeconds = timeoutText === undefined ? 300 : Number(timeoutText);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    throw usage(`--timeout must be a positive number of seconds, got "${timeoutText}".`);
+  }
+  return {
+    clientSecretsPath,
+    configDir,
+    credentialsPath: join(configDir, 'credentials.json'),
+    allowInsecureTransport,
+    apiRoot: apiUrl.href,
+    redirect,
+    openBrowser: options.browser !== false,
+    host,
+    port: wholeNumber('--port', options.port, 0, 0, 65535),
+    timeoutSeconds,
+    limit: wholeNumber('--limit', options.limit, 5, 1, 1000),
+    orderBy: options.orderBy ?? 'modifiedByMeTime desc',
+    json: options.json === true,
+  };
+}

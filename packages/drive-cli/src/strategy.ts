@@ -1,0 +1,88 @@
+import { Writable } from 'node:stream';
+import { createConsoleStrategy, withPastePrompt } from '@installed-oauth/console';
+import type { RedirectStrategy } from '@installed-oauth/core';
+import { createLoopbackStrategy } from '@installed-oauth/loopback';
+import yoctoSpinner from 'yocto-spinner';
+import type { Io } from './io.js';
+import type { Settings } from './settings.js';
+
+/**
+ * Whether a browser can be opened on this machine. The one place that knows the platform
+ * signs: a BROWSER command always counts; an SSH session or a Linux machine without a display
+ * does not.
+ */
+export function canOpenBrowser(io: Io): boolean {
+  if (io.env.BROWSER?.trim()) return true;
+  if (io.env.SSH_CONNECTION || io.env.SSH_TTY) return false;
+  if (io.platform === 'linux' || io.platform === 'freebsd' || io.platform === 'openbsd') {
+    return Boolean(io.env.DISPLAY || io.env.WAYLAND_DISPLAY);
+  }
+  return true;
+}
+
+export interface ChosenStrategy {
+  strategy: RedirectStrategy;
+  /** Stops the progress indicator, if one runs. */
+  stop(): void;
+}
+
+/**
+ * stderr for the loopback receiver, with a spinner below its text while it waits for the
+ * browser: on a terminal only, and never where the user may be typing a paste.
+ */
+function spinningOutput(io: Io): { output: Writable; stop(): void } {
+  if (!io.stderr.isTTY) return { output: io.stderr, stop() {} };
+  const spinner = yoctoSpinner({
+    text: 'Waiting for the sign-in to finish in the browser (Ctrl-C to cancel)…',
+    stream: io.stderr,
+  });
+  let spinning = false;
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (spinning) spinner.clear();
+      io.stderr.write(chunk, () => {
+        spinner.start();
+        spinning = true;
+        done();
+      });
+    },
+  });
+  return {
+    output,
+    stop() {
+      if (spinning) spinner.stop();
+      spinning = false;
+    },
+  };
+}
+
+/** Loopback by default; console with --redirect console; both with --no-browser or no browser. */
+export function chooseStrategy(settings: Settings, io: Io): ChosenStrategy {
+  const timeout = settings.timeoutSeconds;
+  if (settings.redirect === 'console') {
+    return {
+      strategy: createConsoleStrategy({ input: io.stdin, output: io.stderr, timeout }),
+      stop() {},
+    };
+  }
+  const loopbackOptions = { host: settings.host, port: settings.port, timeout, env: io.env };
+  let openBrowser = settings.openBrowser;
+  if (openBrowser && !canOpenBrowser(io)) {
+    io.stderr.write(
+      'No browser can be opened here (no display, or an SSH session): open the link below on any machine.\n',
+    );
+    openBrowser = false;
+  }
+  if (!openBrowser) {
+    const strategy = withPastePrompt(
+      createLoopbackStrategy({ ...loopbackOptions, openBrowser: false, output: io.stderr }),
+      { input: io.stdin, output: io.stderr, timeout },
+    );
+    return { strategy, stop() {} };
+  }
+  const spinning = spinningOutput(io);
+  return {
+    strategy: createLoopbackStrategy({ ...loopbackOptions, output: spinning.output }),
+    stop: spinning.stop,
+  };
+}
