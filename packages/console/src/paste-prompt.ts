@@ -59,8 +59,11 @@ export function promptForRedirect(init: PromptInit): Promise<URLSearchParams> {
       );
     }
 
+    // A terminal echoes the Enter key; piped input does not, so end the prompt's line here.
+    const echoesNewline = (init.input as { isTTY?: boolean }).isTTY === true;
     lines.on('line', (line) => {
       if (!active) return;
+      if (!echoesNewline) output.write('\n');
       // An empty line (Enter pressed by habit) gets a reprompt but does not use up an attempt.
       if (line.trim() !== '') attempts++;
       const paste = interpretPaste(line, {

@@ -76,7 +76,7 @@ describe('pasting against the sandbox', () => {
       'Open this link in a browser, on this machine or any other, and approve access:',
     );
     expect(printed).toContain('it starts with http://127.0.0.1:8/');
-    expect(printed).toMatch(/Paste the address: $/);
+    expect(printed).toMatch(/Paste the address: \n$/); // piped input: the prompt line is ended for it
     expect(printed).not.toContain(new URL(landed).searchParams.get('code'));
   });
 

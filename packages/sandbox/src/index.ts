@@ -8,3 +8,8 @@ export { startSandbox } from './sandbox.js';
 
 /** The Drive scope the seed example asks for. */
 export const DRIVE_METADATA_READONLY = 'https://www.googleapis.com/auth/drive.metadata.readonly';
+
+/** Path of the consent-agent executable, for `BROWSER="node <path>"`. */
+export const consentAgentPath: string = (await import('node:url')).fileURLToPath(
+  new URL('./bin/consent-agent.js', import.meta.url),
+);

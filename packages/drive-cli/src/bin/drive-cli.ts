@@ -11,3 +11,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 process.exitCode = await run(process.argv.slice(2), processIo());
+
+// A paste prompt that read stdin leaves the pipe's handle reading even once paused; stop it,
+// so the process exits as soon as the command is done.
+if (process.stdin.readableFlowing !== null) process.stdin.destroy();

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { consentAgentPath, type Sandbox } from '@installed-oauth/sandbox';
+
+export const cliPath = fileURLToPath(new URL('../dist/bin/drive-cli.js', import.meta.url));
+
+export interface CliRun {
+  child: ChildProcess;
+  /** Resolves when stderr matches. */
+  waitForStderr(pattern: RegExp): Promise<RegExpMatchArray>;
+  done: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>;
+}
+
+/** Starts the built drive-cli as a child process, as a user's shell would. */
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { stdin?: 'pipe' | 'ignore' } = {},
+): CliRun {
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    env,
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+    for (const waiter of [...waiters]) {
+      const match = stderr.match(waiter.pattern);
+      if (match) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(match);
+      }
+    }
+  });
+  // A guard against hangs, not a speed assertion: a stuck CLI is killed and its test fails.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) => {
+    child.once('close', (code, signal) => {
+      clearTimeout(guard);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    child,
+    done,
+    waitForStderr(pattern) {
+      const match = stderr.match(pattern);
+      if (match) return Promise.resolve(match);
+      return new Promise((resolve) => waiters.push({ pattern, resolve }));
+    },
+  };
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv) {
+  return startCli(args, env).done;
+}
+
+/** The environment the demo uses: the sandbox's client, API root, consent agent as browser. */
+export async function sandboxEnv(
+  sandbox: Sandbox,
+  extra: NodeJS.ProcessEnv = {},
+): Promise<NodeJS.ProcessEnv> {
+  const configDir = join(await mkdtemp(join(tmpdir(), 'drive-cli-test-')), 'config');
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TZ: 'UTC',
+    DRIVE_CLI_CLIENT_SECRETS: sandbox.clientSecretsPath,
+    DRIVE_CLI_CONFIG_DIR: configDir,
+    DRIVE_CLI_API_ROOT: sandbox.driveApiRoot,
+    OAUTHLIB_INSECURE_TRANSPORT: '1',
+    BROWSER: `"${process.execPath}" "${consentAgentPath}"`,
+    ...extra,
+  };
+}
+
+/** Fails if any secret appears in the text. */
+export function expectNoSecret(text: string, secrets: (string | undefined)[]): void {
+  for (const secret of secrets) {
+    if (secret && text.includes(secret))
+      throw new Error(`a secret leaked into the output: …${text.slice(0, 120)}…`);
+  }
+}
