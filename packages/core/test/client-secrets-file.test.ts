@@ -1,7 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { chmod, cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -29,6 +30,40 @@ async function failure(path: string): Promise<InstalledOAuthError> {
     throw error;
   }
   throw new Error('expected a rejection');
+}
+
+/** True when every folder on the way and the file itself can be used by other users. */
+function reachableByOthers(path: string, bit: number): boolean {
+  try {
+    let current = path;
+    if ((statSync(current).mode & bit) === 0) return false;
+    while (current !== dirname(current)) {
+      current = dirname(current);
+      if ((statSync(current).mode & 0o001) === 0) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A node binary the "nobody" user may run: this one, or the system's. */
+function nodeForNobody(): string {
+  const found = [process.execPath, '/usr/bin/node', '/usr/local/bin/node'].find((path) =>
+    reachableByOthers(path, 0o001),
+  );
+  if (!found) throw new Error('no node binary that the "nobody" user can run');
+  return found;
+}
+
+/** The built reader copied to a world-readable folder (it imports nothing outside dist/). */
+async function copyReaderForNobody(): Promise<string> {
+  const target = await mkdtemp(join(tmpdir(), 'core-dist-'));
+  await cp(fileURLToPath(new URL('../dist/', import.meta.url)), join(target, 'dist'), {
+    recursive: true,
+  });
+  await chmod(target, 0o755);
+  return join(target, 'dist', 'node', 'client-secrets-file.js');
 }
 
 describe('readClientSecretsFile', () => {
@@ -76,10 +111,16 @@ describe('readClientSecretsFile', () => {
     await writeFile(path, JSON.stringify({ installed }));
     await chmod(path, 0o000);
     if (process.getuid?.() === 0) {
-      // Root reads anything; ask as the unprivileged "nobody" user instead.
+      // Root reads anything; ask as the unprivileged "nobody" user instead, with a copy of the
+      // built reader in a folder that user can reach (the checkout may be under /root).
       await chmod(folder, 0o755);
-      const script = `import('${fileURLToPath(new URL('../dist/node/index.js', import.meta.url))}').then((m) => m.readClientSecretsFile(${JSON.stringify(path)})).catch((e) => { process.stdout.write(e.code + ': ' + e.message); })`;
-      const { stdout } = await run(process.execPath, ['-e', script], { uid: 65534, gid: 65534 });
+      const reader = await copyReaderForNobody();
+      const script = `import(${JSON.stringify(reader)}).then((m) => m.readClientSecretsFile(${JSON.stringify(path)})).catch((e) => { process.stdout.write(e.code + ': ' + e.message); })`;
+      const { stdout } = await run(nodeForNobody(), ['-e', script], {
+        uid: 65534,
+        gid: 65534,
+        cwd: tmpdir(),
+      });
       expect(stdout).toBe(
         `CLIENT_SECRETS_UNREADABLE: Cannot read the client secrets file ${path}: permission denied.`,
       );
