@@ -26,7 +26,7 @@ function startCombined() {
   const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
   result.catch(() => {});
   const link = term.waitFor(/authorize this application: (\S+)/).then((match) => match[1] ?? '');
-  return { term, result, link, strategy };
+  return { term, result, link };
 }
 
 function refused(url: URL): Promise<boolean> {
@@ -42,7 +42,9 @@ function refused(url: URL): Promise<boolean> {
 
 describe('loopback and paste prompt together: first genuine callback wins', () => {
   it('is named after both sides', () => {
-    expect(startCombined().strategy.name).toBe('loopback+console');
+    const strategy = withPastePrompt(createLoopbackStrategy({ openBrowser: false }));
+    expect(strategy.name).toBe('loopback+console');
+    expect(strategy.specificationVersion).toBe('v1');
   });
 
   it('the browser reaching the receiver wins; the prompt is closed; one exchange', async () => {

@@ -1,11 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   consentAgentPath,
+  installOffline,
+  pnpm,
   runConsentAgent,
   type Sandbox,
   startSandbox,
@@ -17,15 +19,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 const exec = promisify(execFile);
 const packagesDir = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The pnpm that runs this test (npx puts it on PATH; npm_execpath may name npm instead). */
-function pnpm(args: string[], cwd: string) {
-  return exec('pnpm', args, {
-    cwd,
-    env: { ...process.env, CI: 'true' },
-    maxBuffer: 16 * 1024 * 1024,
-  });
-}
 
 let sandbox: Sandbox;
 let tarballs: Record<string, string>;
@@ -50,50 +43,15 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => sandbox?.close());
 
-/**
- * The versions the workspace lockfile pinned, as overrides: a fresh resolution would pick newer
- * releases that are not in the local store, and the tests may not reach the registry.
- */
-async function pinnedVersions(): Promise<Record<string, string>> {
-  const lockfile = await readFile(join(packagesDir, '..', 'pnpm-lock.yaml'), 'utf8');
-  // The last document of the lockfile is the workspace's (pnpm 12 puts its own tooling first).
-  const section = lockfile.slice(
-    lockfile.lastIndexOf('\npackages:\n'),
-    lockfile.lastIndexOf('\nsnapshots:\n'),
-  );
-  const versions = new Map<string, Set<string>>();
-  for (const [, key] of section.matchAll(/^ {2}'?((?:@[^@/\s]+\/)?[^@\s']+@[^(:'\s]+)'?:$/gm)) {
-    const at = (key ?? '').lastIndexOf('@');
-    const name = (key ?? '').slice(0, at);
-    versions.set(name, (versions.get(name) ?? new Set()).add((key ?? '').slice(at + 1)));
-  }
-  return Object.fromEntries(
-    [...versions]
-      .filter(([name, set]) => set.size === 1 && !name.startsWith('@installed-oauth/'))
-      .map(([name, set]) => [name, [...set][0] ?? '']),
-  );
-}
+const lockfilePath = join(packagesDir, '..', 'pnpm-lock.yaml');
 
-/** A user's project in its own folder (its own pnpm root), installed from the local store only. */
 async function project(
   name: string,
   manifest: object,
   overrides: Record<string, string> = {},
 ): Promise<string> {
   const dir = join(work, name);
-  await mkdir(dir);
-  await writeFile(
-    join(dir, 'package.json'),
-    JSON.stringify({ name, private: true, type: 'module', ...manifest }, null, 2),
-  );
-  const lines = Object.entries({ ...(await pinnedVersions()), ...overrides }).map(
-    ([pkg, spec]) => `  '${pkg}': '${spec}'`,
-  );
-  await writeFile(
-    join(dir, 'pnpm-workspace.yaml'),
-    lines.length ? `overrides:\n${lines.join('\n')}\n` : '',
-  );
-  await pnpm(['install', '--offline'], dir);
+  await installOffline(dir, { name, ...manifest }, { lockfilePath, overrides });
   return dir;
 }
 

@@ -1,0 +1,6 @@
+export default {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/**/*.test.mjs'],
+  transform: {},
+  testTimeout: 180000,
+};
