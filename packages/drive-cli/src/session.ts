@@ -9,7 +9,6 @@ import {
 import { createFileTokenStore, readClientSecretsFile } from '@installed-oauth/core/node';
 import type { Io } from './io.js';
 import { SCOPES, type Settings } from './settings.js';
-import { chooseStrategy } from './strategy.js';
 
 export interface Session {
   settings: Settings;
@@ -41,6 +40,8 @@ export async function storedCredentials(session: Session): Promise<Credentials |
 export async function signIn(session: Session): Promise<Credentials> {
   const { settings, io } = session;
   const previous = await storedCredentials(session);
+  // Loaded only for a sign-in: `ls` with stored credentials needs no receiver, prompt or spinner.
+  const { chooseStrategy } = await import('./strategy.js');
   const chosen = chooseStrategy(settings, io);
   const controller = new AbortController();
   const onInterrupt = () => controller.abort(new DOMException('interrupted', 'AbortError'));
