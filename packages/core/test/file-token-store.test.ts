@@ -8,6 +8,7 @@ import {
   rm,
   stat,
   symlink,
+  utimes,
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -231,6 +232,18 @@ describe('file lock', () => {
       }),
     );
     const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 2000 } });
+    expect(await store.withLock?.(async () => 'ran')).toBe('ran');
+  });
+
+  it('waits for a lock file that is still being written, and breaks one left half-written long ago', async () => {
+    const path = join(folder, 'credentials.json');
+    await writeFile(`${path}.lock`, '');
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 300 } });
+    expect(await code(store.withLock?.(async () => 'ran') ?? Promise.resolve())).toMatch(
+      /^TOKEN_STORE_ERROR: Timed out waiting for the lock/,
+    );
+    const longAgo = new Date(Date.now() - 60_000);
+    await utimes(`${path}.lock`, longAgo, longAgo);
     expect(await store.withLock?.(async () => 'ran')).toBe('ran');
   });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InstalledOAuthError } from '../errors.js';
@@ -27,16 +27,37 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
-async function readOwner(path: string): Promise<LockOwner | undefined> {
+/** A lock file not yet readable is being written by its owner, unless it has been so for long. */
+const HALF_WRITTEN_GRACE_MS = 2000;
+
+async function readLock(
+  path: string,
+): Promise<{ owner: LockOwner | undefined; ageMs: number } | undefined> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as LockOwner;
-  } catch {
-    return undefined;
+    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    let owner: LockOwner | undefined;
+    try {
+      owner = JSON.parse(text) as LockOwner;
+    } catch {}
+    return { owner, ageMs: Date.now() - info.mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // released meanwhile
+    throw new InstalledOAuthError(
+      'TOKEN_STORE_ERROR',
+      `Cannot read the lock file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}.`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
-function isStale(owner: LockOwner | undefined, staleAfter: number): boolean {
-  if (!owner || typeof owner.createdAt !== 'number') return true; // half-written or foreign: treat as left over
+function isStale(
+  lock: { owner: LockOwner | undefined; ageMs: number },
+  staleAfter: number,
+): boolean {
+  const { owner, ageMs } = lock;
+  if (!owner || typeof owner.createdAt !== 'number') return ageMs > HALF_WRITTEN_GRACE_MS;
   if (Date.now() - owner.createdAt > staleAfter) return true;
   return owner.host === hostname() && !processIsAlive(owner.pid);
 }
@@ -75,7 +96,9 @@ export async function withFileLock<T>(
         );
       }
     }
-    if (isStale(await readOwner(lockPath), staleAfter)) {
+    const lock = await readLock(lockPath);
+    if (!lock) continue; // released meanwhile: try again at once
+    if (isStale(lock, staleAfter)) {
       // Move it aside first so that two processes breaking the same stale lock cannot both win.
       const aside = `${lockPath}.stale-${me.nonce}`;
       try {
@@ -98,7 +121,7 @@ export async function withFileLock<T>(
   try {
     return await task();
   } finally {
-    const owner = await readOwner(lockPath);
-    if (owner?.nonce === me.nonce) await unlink(lockPath).catch(() => {});
+    const lock = await readLock(lockPath);
+    if (lock?.owner?.nonce === me.nonce) await unlink(lockPath).catch(() => {});
   }
 }
