@@ -9,4 +9,10 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 20000,
+  // Coverage of the package's own source, reported per package on every run (V8's own
+  // counters: cheap, and exact about which lines ran). Packages set their thresholds.
+  collectCoverage: true,
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['<rootDir>/src/**/*.ts'],
+  coverageReporters: ['text-summary'],
 };

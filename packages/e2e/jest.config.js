@@ -1,3 +1,4 @@
 import base from '../../jest.config.base.js';
 
-export default { ...base };
+// End-to-end tests: the packages they run are measured in their own suites.
+export default { ...base, collectCoverage: false };
