@@ -126,7 +126,9 @@ export function promptForRedirect(init: PromptInit): Promise<URLSearchParams> {
         ),
       );
     });
+    // Node's readline re-emits its input's errors; listen on both so neither goes unhandled.
     init.input.on('error', onInputError);
+    lines.on('error', onInputError);
 
     for (const signal of signals) {
       if (signal.aborted) {

@@ -250,6 +250,37 @@ describe('authorize(): cancellation and timeouts', () => {
     expect(error.code).toBe('AUTHORIZATION_TIMED_OUT');
   });
 
+  it("ends at once with a signal aborted before the start, the strategy's own rejection handled", async () => {
+    // Contract v1: a strategy rejects with the signal's reason; core must not leave that unhandled.
+    const prompt: RedirectStrategy = {
+      name: 'prompt-like',
+      specificationVersion: 'v1',
+      async receive(request) {
+        if (request.signal.aborted) throw request.signal.reason;
+        request.buildAuthorizationUrl('http://127.0.0.1:45678/');
+        return new URLSearchParams();
+      },
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const error = await failure(
+        authorize({
+          clientSecrets,
+          scopes: [DRIVE_SCOPE],
+          strategy: prompt,
+          signal: AbortSignal.abort(),
+        }),
+      );
+      expect(error.code).toBe('AUTHORIZATION_CANCELLED');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('ends on abort even when a strategy ignores the signal', async () => {
     const deaf: RedirectStrategy = {
       name: 'deaf',
