@@ -372,6 +372,10 @@ describe('options are checked before anything is bound', () => {
     [{ bindAddress: '0.0.0.0' }, /allowNonLoopbackBind/],
     [{ bindAddress: 'localhost' }, /"bindAddress" option must be an IP address/],
     [{ prot: 8080 }, /unknown option "prot"/],
+    [{ successPage: 42 }, /"successPage" option must be a string/],
+    [{ signal: 'later' }, /"signal" option must be an AbortSignal/],
+    [{ output: {} }, /"output" option must be a writable stream/],
+    [null, /options must be an object/],
   ])('%j', (options, message) => {
     expect(() => createLoopbackStrategy(options as LoopbackOptions)).toThrow(message);
     expect(() => createLoopbackStrategy(options as LoopbackOptions)).toThrow(

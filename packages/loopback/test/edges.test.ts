@@ -1,0 +1,149 @@
+import { connect } from 'node:net';
+import { authorize, type ClientSecrets, InstalledOAuthError } from '@installed-oauth/core';
+import {
+  consentAgentPath,
+  runConsentAgent,
+  type Sandbox,
+  startSandbox,
+} from '@installed-oauth/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createLoopbackStrategy, LANDING_PATH } from '../src/index.js';
+import { captureOutput, DRIVE_SCOPE, raw, sandboxSecrets, urlRecorder } from './helpers.js';
+
+let sandbox: Sandbox;
+let clientSecrets: ClientSecrets;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  clientSecrets = sandboxSecrets(sandbox);
+});
+afterAll(() => sandbox.close());
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof InstalledOAuthError) return error.code;
+    throw error;
+  }
+  return 'resolved';
+}
+
+const waitFor = async (condition: () => boolean) => {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+};
+
+describe('opening the browser', () => {
+  it('puts the URL in place of %s in the BROWSER command', async () => {
+    const out = captureOutput();
+    const strategy = createLoopbackStrategy({
+      output: out.output,
+      env: { BROWSER: `"${process.execPath}" "${consentAgentPath}" %s --deny` },
+    });
+    expect(
+      await codeOf(
+        authorize({
+          clientSecrets,
+          scopes: [DRIVE_SCOPE],
+          strategy,
+          signal: AbortSignal.timeout(15_000),
+        }),
+      ),
+    ).toBe('AUTHORIZATION_DENIED');
+  });
+
+  it('reports a BROWSER command that exits with an error, and keeps waiting', async () => {
+    const out = captureOutput();
+    const strategy = createLoopbackStrategy({ output: out.output, env: { BROWSER: 'false' } });
+    const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+    await waitFor(() => out.text().includes('Could not open a browser'));
+    expect(out.text()).toMatch(
+      /Could not open a browser \(BROWSER command "false" exited with code 1\)\. Open the URL above/,
+    );
+    const link = /authorize this application: (\S+)/.exec(out.text())?.[1] ?? '';
+    await runConsentAgent(link);
+    expect((await result).accessToken).toBeTruthy();
+  });
+
+  it('reports an openBrowser function that throws, and keeps waiting', async () => {
+    const out = captureOutput();
+    let link = '';
+    const strategy = createLoopbackStrategy({
+      output: out.output,
+      openBrowser: (url) => {
+        link = url;
+        throw new Error('no browser in this container');
+      },
+    });
+    const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+    await waitFor(() => out.text().includes('Could not open a browser'));
+    expect(out.text()).toMatch(/Could not open a browser \(no browser in this container\)/);
+    await runConsentAgent(link);
+    expect((await result).accessToken).toBeTruthy();
+  });
+});
+
+describe('pages and malformed requests', () => {
+  it('serves a success page given as HTML as it is, and a failure page naming an error without description', async () => {
+    const html = '<!doctype html><title>Done</title><p>All <b>done</b></p>';
+    const recorder = urlRecorder();
+    const strategy = createLoopbackStrategy({
+      openBrowser: recorder.openBrowser,
+      output: captureOutput().output,
+      successPage: html,
+    });
+    const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+    const url = await recorder.url;
+    const redirectUri = new URL(url.searchParams.get('redirect_uri') ?? '');
+    const { redirectUrl } = await runConsentAgent(url.href, { deliver: false });
+    await fetch(redirectUrl, { redirect: 'manual' });
+    expect((await raw(redirectUri, { path: LANDING_PATH })).body).toBe(html);
+    await result;
+
+    const second = urlRecorder();
+    const failing = authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy: createLoopbackStrategy({
+        openBrowser: second.openBrowser,
+        output: captureOutput().output,
+      }),
+    });
+    failing.catch(() => {}); // observed below
+    const secondUrl = await second.url;
+    const secondRedirect = new URL(secondUrl.searchParams.get('redirect_uri') ?? '');
+    const callback = new URL(secondRedirect);
+    callback.search = new URLSearchParams({
+      error: 'temporarily_unavailable',
+      state: secondUrl.searchParams.get('state') ?? '',
+    }).toString();
+    await fetch(callback, { redirect: 'manual' });
+    expect((await raw(secondRedirect, { path: LANDING_PATH })).body).toContain(
+      'The sign-in did not complete (temporarily_unavailable).',
+    );
+    expect(await codeOf(failing)).toBe('AUTHORIZATION_FAILED');
+  });
+
+  it('answers a request that is not HTTP with a bare 400 and keeps waiting', async () => {
+    const recorder = urlRecorder();
+    const strategy = createLoopbackStrategy({
+      openBrowser: recorder.openBrowser,
+      output: captureOutput().output,
+    });
+    const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+    const url = await recorder.url;
+    const redirectUri = new URL(url.searchParams.get('redirect_uri') ?? '');
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(redirectUri.port), '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk;
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+      socket.end('THIS IS NOT HTTP\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    await runConsentAgent(url.href);
+    expect((await result).accessToken).toBeTruthy();
+  });
+});
