@@ -4,6 +4,7 @@ import {
   type Credentials,
   getFreshCredentials,
   InstalledOAuthError,
+  isExpired,
   type TokenStore,
 } from '@installed-oauth/core';
 import { createFileTokenStore, readClientSecretsFile } from '@installed-oauth/core/node';
@@ -81,6 +82,8 @@ export async function freshCredentials(
     }
     return { credentials: await signIn(session), signedIn: true };
   }
+  // Still valid: use what was just read rather than reading the file a second time.
+  if (!options.forceRefresh && !isExpired(stored)) return { credentials: stored, signedIn: false };
   const credentials = await getFreshCredentials({
     store: session.store,
     clientSecrets: session.clientSecrets,
