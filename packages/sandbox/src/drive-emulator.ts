@@ -21,8 +21,6 @@ export type AccessTokenLookup = (
 
 export interface DriveEmulator {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  /** How many files.list calls were answered (any status): tests use it to count retries. */
-  readonly requestCount: number;
 }
 
 class DriveApiError extends Error {
@@ -290,7 +288,6 @@ export function createDriveEmulator(
   files: readonly DriveFile[],
   lookup: AccessTokenLookup,
 ): DriveEmulator {
-  let requestCount = 0;
   async function answer(req: IncomingMessage): Promise<object> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     if (url.pathname !== FILES_LIST_PATH) throw notFound();
@@ -305,11 +302,7 @@ export function createDriveEmulator(
     return listFiles(files, url.searchParams);
   }
   return {
-    get requestCount() {
-      return requestCount;
-    },
     async handle(req, res) {
-      requestCount++;
       let status = 200;
       let body: object;
       let headers: Record<string, string> = {};
