@@ -1,15 +1,10 @@
 import { PassThrough } from 'node:stream';
-import {
-  authorize,
-  type ClientSecrets,
-  InstalledOAuthError,
-  type RedirectStrategy,
-} from '@installed-oauth/core';
+import { authorize, type ClientSecrets, type RedirectStrategy } from '@installed-oauth/core';
 import { runConformanceChecks } from '@installed-oauth/core/testing';
 import { runConsentAgent, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ConsoleOptions, createConsoleStrategy } from '../src/index.js';
-import { DRIVE_SCOPE, LINK, sandboxSecrets, terminal } from './helpers.js';
+import { DRIVE_SCOPE, failure, LINK, sandboxSecrets, terminal } from './helpers.js';
 
 let sandbox: Sandbox;
 let clientSecrets: ClientSecrets;
@@ -18,16 +13,6 @@ beforeAll(async () => {
   clientSecrets = sandboxSecrets(sandbox);
 });
 afterAll(() => sandbox.close());
-
-async function failure(promise: Promise<unknown>): Promise<InstalledOAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstalledOAuthError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Starts a console sign-in; the test plays the user: reads the link, pastes lines. */
 function start(options: ConsoleOptions = {}, signal?: AbortSignal) {

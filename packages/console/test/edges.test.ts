@@ -1,17 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import {
-  authorize,
-  type ClientSecrets,
-  InstalledOAuthError,
-  type RedirectStrategy,
-} from '@installed-oauth/core';
+import { authorize, type ClientSecrets, type RedirectStrategy } from '@installed-oauth/core';
 import { createLoopbackStrategy } from '@installed-oauth/loopback';
 import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createConsoleStrategy, withPastePrompt } from '../src/index.js';
-import { DRIVE_SCOPE, sandboxSecrets, terminal } from './helpers.js';
+import { DRIVE_SCOPE, failure, sandboxSecrets, terminal } from './helpers.js';
 
 let sandbox: Sandbox;
 let clientSecrets: ClientSecrets;
@@ -22,13 +17,8 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstalledOAuthError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'resolved';
+  const { code, message } = await failure(promise);
+  return `${code}: ${message}`;
 }
 
 describe('console strategy edges', () => {

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   authorize,
   type ClientSecrets,
-  InstalledOAuthError,
   parseClientSecrets,
   type RedirectStrategy,
 } from '../src/index.js';
@@ -13,6 +12,7 @@ import {
   agentStrategy,
   DRIVE_SCOPE,
   expectNoSecrets,
+  failure,
   sandboxSecrets,
   waitingStrategy,
 } from './helpers.js';
@@ -24,16 +24,6 @@ beforeAll(async () => {
   clientSecrets = sandboxSecrets(sandbox);
 });
 afterAll(() => sandbox.close());
-
-async function failure(promise: Promise<unknown>): Promise<InstalledOAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstalledOAuthError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('authorize() against the sandbox authorization server', () => {
   it('runs the whole flow: PKCE S256, state, consent, one code exchange, Drive scope granted', async () => {

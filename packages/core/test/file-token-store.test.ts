@@ -23,11 +23,10 @@ import {
   type Credentials,
   credentialsFromTokenResponse,
   getFreshCredentials,
-  InstalledOAuthError,
   parseClientSecrets,
 } from '../src/index.js';
 import { createFileTokenStore } from '../src/node/index.js';
-import { agentStrategy, DRIVE_SCOPE, sandboxSecrets } from './helpers.js';
+import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
 
 const run = promisify(execFile);
 const child = fileURLToPath(new URL('./fixtures/refresh-child.mjs', import.meta.url));
@@ -55,13 +54,8 @@ const example: Credentials = credentialsFromTokenResponse(
 );
 
 async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstalledOAuthError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'resolved';
+  const { code, message } = await failure(promise);
+  return `${code}: ${message}`;
 }
 
 describe('file token store', () => {

@@ -1,6 +1,7 @@
 import { runConsentAgent, type Sandbox } from '@installed-oauth/sandbox';
 import {
   type ClientSecrets,
+  InstalledOAuthError,
   parseClientSecrets,
   type RedirectRequest,
   type RedirectStrategy,
@@ -71,4 +72,15 @@ export function expectNoSecrets(text: string, secrets: string[]): void {
   for (const secret of secrets) {
     if (text.includes(secret)) throw new Error(`a secret leaked into: ${text.slice(0, 200)}`);
   }
+}
+
+/** The typed error `promise` rejects with; resolving, or any other error, fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<InstalledOAuthError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof InstalledOAuthError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
 }

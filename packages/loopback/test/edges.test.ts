@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { authorize, type ClientSecrets, InstalledOAuthError } from '@installed-oauth/core';
+import { authorize, type ClientSecrets } from '@installed-oauth/core';
 import {
   consentAgentPath,
   runConsentAgent,
@@ -8,7 +8,14 @@ import {
 } from '@installed-oauth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLoopbackStrategy, LANDING_PATH } from '../src/index.js';
-import { captureOutput, DRIVE_SCOPE, raw, sandboxSecrets, urlRecorder } from './helpers.js';
+import {
+  captureOutput,
+  DRIVE_SCOPE,
+  failure,
+  raw,
+  sandboxSecrets,
+  urlRecorder,
+} from './helpers.js';
 
 let sandbox: Sandbox;
 let clientSecrets: ClientSecrets;
@@ -19,13 +26,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstalledOAuthError) return error.code;
-    throw error;
-  }
-  return 'resolved';
+  return (await failure(promise)).code;
 }
 
 const waitFor = async (condition: () => boolean) => {

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { type ClientSecrets, parseClientSecrets } from '@installed-oauth/core';
+import { type ClientSecrets, InstalledOAuthError, parseClientSecrets } from '@installed-oauth/core';
 import type { Sandbox } from '@installed-oauth/sandbox';
 
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
@@ -82,4 +82,15 @@ export function slowSocket(redirectUri: URL) {
 
 export function listeningServers(): number {
   return process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
+}
+
+/** The typed error `promise` rejects with; resolving, or any other error, fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<InstalledOAuthError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof InstalledOAuthError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
 }

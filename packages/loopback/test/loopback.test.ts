@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { authorize, type ClientSecrets, InstalledOAuthError } from '@installed-oauth/core';
+import { authorize, type ClientSecrets } from '@installed-oauth/core';
 import { runConformanceChecks } from '@installed-oauth/core/testing';
 import { runConsentAgent, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -9,6 +9,7 @@ import {
   captureOutput,
   consentAgentBin,
   DRIVE_SCOPE,
+  failure,
   listeningServers,
   raw,
   sandboxSecrets,
@@ -40,16 +41,6 @@ function start(options: LoopbackOptions = {}) {
     (url) => new URL(url.searchParams.get('redirect_uri') ?? ''),
   );
   return { result, authorizationUrl: recorder.url, redirectUri, output: out.text };
-}
-
-async function failure(promise: Promise<unknown>): Promise<InstalledOAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstalledOAuthError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('contract v1', () => {
