@@ -2,8 +2,8 @@ import base from '../../jest.config.base.js';
 
 export default {
   ...base,
-  // A ratchet at the measured level (issue #7 asks for 95% of branches).
-  coverageThreshold: { global: { lines: 95, branches: 86 } },
+  // Issue #7: core at or above 95% of lines and branches (measured: 99% and 97%).
+  coverageThreshold: { global: { lines: 95, branches: 95 } },
   moduleNameMapper: {
     ...base.moduleNameMapper,
     '^@installed-oauth/core$': '<rootDir>/src/index.ts',

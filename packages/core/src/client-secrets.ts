@@ -1,5 +1,5 @@
 import { InstalledOAuthError, invalidArgument } from './errors.js';
-import { isLoopbackHost, isLoopbackUrl } from './loopback-host.js';
+import { isLoopbackHost } from './loopback-host.js';
 
 /** A parsed, validated `client_secret.json`, as downloaded from the Google Cloud console. */
 export interface ClientSecrets {
@@ -44,7 +44,7 @@ const CREATE_DESKTOP_CLIENT =
   'Create an OAuth client ID of type "Desktop app" in the Google Cloud console (APIs & Services › Credentials) and download its JSON.';
 
 function describeJsonError(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const { message } = error as SyntaxError; // JSON.parse throws nothing else
   const position = /position (\d+)/.exec(message);
   if (!position) return message;
   const offset = Number(position[1]);
@@ -246,7 +246,7 @@ export function parseClientSecrets(
   if (type === 'web' && problems.length === 0) {
     requiredRedirectUri = redirectUris.find((uri) => {
       const url = URL.parse(uri);
-      return url !== null && url.protocol === 'http:' && isLoopbackUrl(url);
+      return url !== null && url.protocol === 'http:' && isLoopbackHost(url.hostname);
     });
     if (!requiredRedirectUri) {
       problems.push(

@@ -5,8 +5,3 @@ export function isLoopbackHost(hostname: string): boolean {
   if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
-
-/** True for http(s) URLs whose host is loopback. */
-export function isLoopbackUrl(url: URL): boolean {
-  return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
-}

@@ -31,6 +31,23 @@ function describeCause(error: unknown): string {
 }
 
 /**
+ * The status line when the problem is the HTTP response itself, else what was wrong in it:
+ * openid-client's error says only "invalid response encountered"; the reason is on its cause.
+ */
+function describeResponseProblem(error: Error): string {
+  let current: unknown = error;
+  let said = error.message;
+  // Names and shapes, not classes: the Response may come from another realm (as under Jest).
+  for (let depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {
+    if (current instanceof Response) return describeCause(current);
+    const { message } = current as { message?: unknown };
+    if (typeof message === 'string' && message) said = message;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return said;
+}
+
+/**
  * The fetch failure inside an error, if any. openid-client wraps errors it does not know as
  * "something went wrong" (it does so with fetch's TypeError when that comes from another realm,
  * as under Jest), so the cause chain is searched. Names are compared, not classes, for the
@@ -56,9 +73,8 @@ export function fromOpenIdClientError(
   operation: TokenOperation,
   endpoint: string,
 ): InstalledOAuthError {
-  const origin = URL.parse(endpoint)?.origin ?? endpoint;
+  const origin = new URL(endpoint).origin;
   const doing = OPERATION_WORDS[operation];
-  if (error instanceof InstalledOAuthError) return error;
   if (error instanceof client.ResponseBodyError) {
     const description = error.error_description ? ` (${error.error_description})` : '';
     const reason = `${error.error}${description}`;
@@ -102,10 +118,17 @@ export function fromOpenIdClientError(
       },
     );
   }
-  if (code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_RESPONSE_IS_NOT_JSON') {
+  // A server that answers, but not in OAuth: an error page, a captive portal, or a 200 whose
+  // JSON is not a token response.
+  const notOAuth = [
+    'OAUTH_RESPONSE_IS_NOT_CONFORM',
+    'OAUTH_RESPONSE_IS_NOT_JSON',
+    'OAUTH_INVALID_RESPONSE',
+  ];
+  if (typeof code === 'string' && notOAuth.includes(code)) {
     return new InstalledOAuthError(
       'NETWORK_ERROR',
-      `${origin} answered with something other than an OAuth response while ${doing}: ${describeCause((error as Error).cause) || (error as Error).message}.`,
+      `${origin} answered with something other than an OAuth response while ${doing}: ${describeResponseProblem(error as Error)}.`,
       {
         cause: error,
         hint: 'The server may be down or behind a captive portal or proxy; try again later.',

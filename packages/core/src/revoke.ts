@@ -3,7 +3,7 @@ import type { ClientSecrets } from './client-secrets.js';
 import { createConfiguration, defaultRevocationEndpoint, type FetchLike } from './configuration.js';
 import type { Credentials } from './credentials.js';
 import { invalidArgument } from './errors.js';
-import { isLoopbackUrl } from './loopback-host.js';
+import { isLoopbackHost } from './loopback-host.js';
 import { fromOpenIdClientError } from './openid-client-errors.js';
 
 export interface RevokeOptions {
@@ -40,7 +40,7 @@ export async function revokeCredentials(options: RevokeOptions): Promise<RevokeR
   if (revocationEndpoint !== undefined) {
     const url = URL.parse(revocationEndpoint);
     const insecureAllowed =
-      url?.protocol === 'http:' && clientSecrets.insecureTransport && isLoopbackUrl(url);
+      url?.protocol === 'http:' && clientSecrets.insecureTransport && isLoopbackHost(url.hostname);
     if (!url || (url.protocol !== 'https:' && !insecureAllowed)) {
       throw invalidArgument(
         `revokeCredentials(): "revocationEndpoint" must be an https URL, got ${JSON.stringify(revocationEndpoint)}`,

@@ -123,7 +123,8 @@ function startAttempt(strategy: RedirectStrategy): Attempt {
     urlBuildCount: () => record.urlBuildCount,
     settled: () => settled,
     callback(parameters) {
-      const url = new URL(record.redirectUri ?? '');
+      // Called only after the authorization URL was built, so the redirect URI is known.
+      const url = new URL(String(record.redirectUri));
       url.search = new URLSearchParams(parameters).toString();
       return url;
     },

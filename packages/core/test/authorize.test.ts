@@ -165,6 +165,16 @@ describe('authorize() against the sandbox authorization server', () => {
     expectNoSecrets(`${error.message} ${error.hint ?? ''}`, [code, sandbox.clientSecret]);
   });
 
+  it('reports a denial that comes without a description in the same words', async () => {
+    const strategy = agentStrategy({
+      tamper: (parameters) =>
+        new URLSearchParams({ error: 'access_denied', state: parameters.get('state') ?? '' }),
+    });
+    const error = await failure(authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy }));
+    expect(error.code).toBe('AUTHORIZATION_DENIED');
+    expect(error.message).toBe('Access was denied (access_denied).');
+  });
+
   it('reports another error= from the server as AUTHORIZATION_FAILED, escaped of control characters', async () => {
     const strategy = agentStrategy({
       tamper: (parameters) =>
@@ -344,6 +354,8 @@ describe('authorize(): strategies that break contract v1', () => {
     ['a query', 'http://127.0.0.1:8080/?x=1', /query or fragment/],
     ['no URL at all', 'not a url', /not an absolute URL/],
     ['a one-word custom scheme', 'myapp:/callback', /private-use scheme/],
+    ['a user name and password', 'http://me:pw@127.0.0.1:8080/', /carries credentials/],
+    ['something other than text', 8080 as unknown as string, /not an absolute URL/],
   ])('refuses a redirect URI with %s', async (_name, redirectUri, message) => {
     const strategy: RedirectStrategy = {
       name: 'odd',
@@ -356,6 +368,19 @@ describe('authorize(): strategies that break contract v1', () => {
     const error = await failure(authorize({ clientSecrets, scopes, strategy }));
     expect(error.code).toBe('STRATEGY_CONTRACT_VIOLATION');
     expect(error.message).toMatch(message);
+  });
+
+  it("passes a strategy's own failure to the caller unchanged", async () => {
+    const own = new Error('the browser could not be opened');
+    const strategy: RedirectStrategy = {
+      name: 'failing',
+      specificationVersion: 'v1',
+      async receive(request) {
+        request.buildAuthorizationUrl('http://127.0.0.1:45678/');
+        throw own;
+      },
+    };
+    await expect(authorize({ clientSecrets, scopes, strategy })).rejects.toBe(own);
   });
 
   it('refuses a strategy that resolves with something other than URLSearchParams', async () => {
@@ -408,6 +433,16 @@ describe('authorize(): bad options fail before any network or strategy call', ()
     ['a bad accessType', { accessType: 'forever' }, /"accessType"/],
     ['no strategy', { strategy: undefined }, /"strategy" must be a redirect strategy/],
     ['a signal that is not an AbortSignal', { signal: {} }, /"signal" must be an AbortSignal/],
+    [
+      'client secrets that were not parsed',
+      { clientSecrets: { installed: { client_id: 'raw.apps.googleusercontent.com' } } },
+      /"clientSecrets" must come from parseClientSecrets\(\)/,
+    ],
+    [
+      'an extra parameter that is not text',
+      { extraParameters: { hd: 1 } },
+      /"hd" must be a string/,
+    ],
   ])('%s', async (_name, change, message) => {
     const options = { clientSecrets, scopes: [DRIVE_SCOPE], strategy, ...change };
     await expect(authorize(options as Parameters<typeof authorize>[0])).rejects.toThrow(message);
@@ -415,6 +450,14 @@ describe('authorize(): bad options fail before any network or strategy call', ()
       TypeError,
     );
     expect(strategy.requests).toHaveLength(0);
+  });
+});
+
+describe('authorize(): no options at all', () => {
+  it('fails with a TypeError that says what authorize() takes', async () => {
+    await expect(authorize(undefined as never)).rejects.toThrow(
+      '[@installed-oauth/core] authorize() takes an options object',
+    );
   });
 });
 
@@ -481,6 +524,55 @@ describe('authorize(): token endpoint failures', () => {
       },
     );
     expect(requests).toBe(1);
+  });
+
+  it('reports an error page without a reason phrase by its status alone', async () => {
+    await withTokenServer(
+      (_req, res) => {
+        res.writeHead(503, '', { 'content-type': 'text/html' }).end('<h1>Down</h1>');
+      },
+      async (secrets) => {
+        const error = await failure(
+          authorize({ clientSecrets: secrets, scopes: [DRIVE_SCOPE], strategy: agentStrategy() }),
+        );
+        expect(error.code).toBe('NETWORK_ERROR');
+        expect(error.message).toMatch(/: HTTP 503\.$/);
+      },
+    );
+  });
+
+  it('reports a JSON answer that is not a token response as NETWORK_ERROR, naming what is missing', async () => {
+    await withTokenServer(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status": "ok"}');
+      },
+      async (secrets) => {
+        const error = await failure(
+          authorize({ clientSecrets: secrets, scopes: [DRIVE_SCOPE], strategy: agentStrategy() }),
+        );
+        expect(error.code).toBe('NETWORK_ERROR');
+        expect(error.message).toBe(
+          `${new URL(secrets.tokenEndpoint).origin} answered with something other than an OAuth response while exchanging the authorization code: "response" body "access_token" property must be a string.`,
+        );
+      },
+    );
+  });
+
+  it('reports an injected fetch that timed out as NETWORK_ERROR', async () => {
+    const error = await failure(
+      authorize({
+        clientSecrets,
+        scopes: [DRIVE_SCOPE],
+        strategy: agentStrategy(),
+        fetch: async () => {
+          throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+        },
+      }),
+    );
+    expect(error.code).toBe('NETWORK_ERROR');
+    expect(error.message).toMatch(
+      /^Could not reach http:\/\/127.0.0.1:\d+ while exchanging the authorization code: .*timeout/,
+    );
   });
 
   it('does not follow a redirect from the token endpoint', async () => {

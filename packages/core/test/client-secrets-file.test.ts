@@ -97,6 +97,17 @@ describe('readClientSecretsFile', () => {
     expect((await failure(fifo)).message).toMatch(/not a regular file/);
   });
 
+  it('refuses a path that is not text, and says when a part of the path is not a folder', async () => {
+    await expect(readClientSecretsFile('')).rejects.toThrow(/"path" must be a non-empty string/);
+    const file = join(folder, 'plain.txt');
+    await writeFile(file, '');
+    const error = await failure(join(file, 'client_secret.json'));
+    expect(error.code).toBe('CLIENT_SECRETS_UNREADABLE');
+    expect(error.message).toBe(
+      `Cannot read the client secrets file ${join(file, 'client_secret.json')}: a part of the path is not a folder.`,
+    );
+  });
+
   it('refuses a file over 64 KiB', async () => {
     const path = join(folder, 'huge.json');
     await writeFile(

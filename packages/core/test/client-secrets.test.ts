@@ -145,6 +145,33 @@ describe('parseClientSecrets: every problem reported at once, by field', () => {
     ]);
   });
 
+  it('refuses endpoints that are not text, or that carry credentials or a fragment', () => {
+    expect(
+      problemsOf({
+        installed: {
+          ...installed,
+          auth_uri: 42,
+          token_uri: 'https://user:pass@oauth2.googleapis.com/token#x',
+        },
+      }),
+    ).toEqual([
+      '"installed.auth_uri" must be a string, got a number',
+      '"installed.token_uri" must not contain credentials or a fragment, got "https://user:pass@oauth2.googleapis.com/token#x"',
+    ]);
+  });
+
+  it('reports an "installed" key that holds no object', () => {
+    expect(problemsOf({ installed: ['client_id'] })).toEqual([
+      '"installed" must be an object, got an array',
+    ]);
+  });
+
+  it('recognises a workload identity federation file given by mistake', () => {
+    expect(problemsOf({ type: 'external_account', audience: 'x' })[0]).toMatch(
+      /workload identity federation configuration, not an OAuth client/,
+    );
+  });
+
   it('refuses endpoints that are not URLs', () => {
     expect(problemsOf({ installed: { ...installed, auth_uri: 'accounts.google.com' } })).toEqual([
       '"installed.auth_uri" must be an https URL, got "accounts.google.com"',

@@ -133,6 +133,12 @@ describe('the conformance kit catches broken strategies', () => {
     );
   });
 
+  it('the kit itself, called without a strategy factory, with a TypeError', async () => {
+    await expect(runConformanceChecks(undefined as never)).rejects.toThrow(
+      /runConformanceChecks\(\) needs createStrategy\(\) and deliver\(\)/,
+    );
+  });
+
   it('a strategy with the wrong specificationVersion', async () => {
     const failed = await failedChecks(() => ({
       ...createTinyLoopbackStrategy(silent),

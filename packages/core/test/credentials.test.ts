@@ -56,6 +56,11 @@ describe('credentials from a token response', () => {
     expect(isExpired(credentials, { now: expiry - 30_000 })).toBe(true);
     expect(isExpired(credentials, { now: expiry - 30_000, marginSeconds: 0 })).toBe(false);
   });
+
+  it('counts a missing access token as expired, and one without an expiry as valid', () => {
+    expect(isExpired({ ...credentials, accessToken: '' })).toBe(true);
+    expect(isExpired({ ...credentials, expiresAt: undefined }, { now: 8e15 })).toBe(false);
+  });
 });
 
 describe('assertScopesGranted (granular consent)', () => {
@@ -81,6 +86,14 @@ describe('assertScopesGranted (granular consent)', () => {
         'The authorization did not grant the scope https://www.googleapis.com/auth/calendar.',
       );
     }
+  });
+
+  it('names every missing scope, in the plural when there are several', () => {
+    expect(() =>
+      assertScopesGranted(credentials, ['email', 'https://www.googleapis.com/auth/calendar']),
+    ).toThrow(
+      'The authorization did not grant the scopes email, https://www.googleapis.com/auth/calendar.',
+    );
   });
 });
 
@@ -108,6 +121,38 @@ describe('the authorized_user JSON form', () => {
     expect((client as UserRefreshClient).credentials.refresh_token).toBe('1//refresh');
   });
 
+  it('keeps the ID token, and writes an empty client secret for a client without one', () => {
+    const withIdToken = { ...credentials, idToken: 'eyJ.id.token' };
+    const publicClient = parseClientSecrets({
+      installed: {
+        client_id: '123-abc.apps.googleusercontent.com',
+        auth_uri: 'https://accounts.google.com/o/oauth2/auth',
+        token_uri: 'https://oauth2.googleapis.com/token',
+      },
+    });
+    const json = toAuthorizedUserJson(withIdToken, publicClient);
+    expect(json).toMatchObject({ client_secret: '', id_token: 'eyJ.id.token' });
+    expect(fromAuthorizedUserJson(json).credentials).toEqual(withIdToken);
+  });
+
+  it('reads a gcloud-style file that holds only the refresh token as expired credentials', () => {
+    const { credentials: read } = fromAuthorizedUserJson({
+      type: 'authorized_user',
+      client_id: 'x',
+      client_secret: 'y',
+      refresh_token: '1//only',
+    });
+    expect(read).toEqual({
+      accessToken: '',
+      refreshToken: '1//only',
+      expiresAt: undefined,
+      scopes: [],
+      tokenType: 'Bearer',
+      idToken: undefined,
+    });
+    expect(isExpired(read)).toBe(true);
+  });
+
   it('refuses credentials without a refresh token', () => {
     const online = credentialsFromTokenResponse({ access_token: 'a' }, { receivedAt: 0 });
     expect(() => toAuthorizedUserJson(online, clientSecrets)).toThrow(/no refresh token/);
@@ -115,6 +160,8 @@ describe('the authorized_user JSON form', () => {
 
   it.each([
     ['not JSON', 'nope', /not valid JSON/],
+    ['a JSON array', '[]', /does not hold a JSON object/],
+    ['a file without a type', '{"refresh_token": "r"}', /"type" is null, not "authorized_user"/],
     [
       'a service-account key',
       JSON.stringify({ type: 'service_account', private_key: 'x' }),

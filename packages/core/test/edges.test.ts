@@ -8,6 +8,8 @@ import {
   type Credentials,
   credentialsFromTokenResponse,
   getFreshCredentials,
+  InstalledOAuthError,
+  isInstalledOAuthError,
   isLoopbackHost,
   parseClientSecrets,
   refreshCredentials,
@@ -136,6 +138,21 @@ describe('bad arguments fail at once with a TypeError', () => {
       /"credentials" is required/,
     ],
     [
+      'refreshCredentials without options',
+      () => refreshCredentials(undefined as never),
+      /"clientSecrets" is required/,
+    ],
+    [
+      'revokeCredentials without options',
+      () => revokeCredentials(undefined as never),
+      /"clientSecrets" is required/,
+    ],
+    [
+      'getFreshCredentials without options',
+      () => getFreshCredentials(undefined as never),
+      /"store" must be a TokenStore/,
+    ],
+    [
       'getFreshCredentials without a store',
       () => getFreshCredentials({ clientSecrets, store: {} as TokenStore }),
       /"store" must be a TokenStore/,
@@ -143,6 +160,73 @@ describe('bad arguments fail at once with a TypeError', () => {
   ])('%s', async (_name, call, message) => {
     await expect(call()).rejects.toThrow(message);
     await expect(call()).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+/** A TokenStore in memory; `beforeRefresh` plays another process acting while this one waits. */
+function memoryStore(
+  initial: Credentials | undefined,
+  beforeRefresh?: (store: TokenStore) => Promise<void>,
+): TokenStore & { saved: Credentials[] } {
+  let current = initial;
+  const saved: Credentials[] = [];
+  const store: TokenStore & { saved: Credentials[] } = {
+    saved,
+    load: async () => current,
+    save: async (credentials) => {
+      saved.push(credentials);
+      current = credentials;
+    },
+    delete: async () => {
+      current = undefined;
+    },
+  };
+  if (beforeRefresh) {
+    store.withLock = async (task) => {
+      await beforeRefresh(store);
+      return task();
+    };
+  }
+  return store;
+}
+
+describe('getFreshCredentials with stores other than the file store', () => {
+  const signIn = () =>
+    authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy: agentStrategy() });
+
+  it('refreshes through a store that has no lock of its own', async () => {
+    const signedIn = await signIn();
+    const store = memoryStore({ ...signedIn, expiresAt: Date.now() - 1000 });
+    const fresh = await getFreshCredentials({ store, clientSecrets });
+    expect(fresh.accessToken).not.toBe(signedIn.accessToken);
+    expect(store.saved).toEqual([fresh]);
+  });
+
+  it('says "not signed in" when another process signed out while this one waited', async () => {
+    const store = memoryStore({ ...someCredentials, expiresAt: Date.now() - 1000 }, (self) =>
+      self.delete(),
+    );
+    const error = await getFreshCredentials({ store, clientSecrets }).catch((e: unknown) => e);
+    expect(isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED')).toBe(true);
+    expect((error as Error).message).toBe('Not signed in: no stored credentials.');
+  });
+
+  it('takes the token another process refreshed meanwhile, even when forced, without a request', async () => {
+    const theirs = { ...someCredentials, accessToken: 'ya29.refreshed-by-the-other-process' };
+    const store = memoryStore(someCredentials, (self) => self.save(theirs));
+    const before = sandbox.counters.refreshGrants;
+    expect(await getFreshCredentials({ store, clientSecrets, forceRefresh: true })).toEqual(theirs);
+    expect(sandbox.counters.refreshGrants).toBe(before);
+  });
+});
+
+describe('isInstalledOAuthError', () => {
+  it("tells the library's errors apart from others, and by code", () => {
+    const error = new InstalledOAuthError('NETWORK_ERROR', 'offline');
+    expect(isInstalledOAuthError(error)).toBe(true);
+    expect(isInstalledOAuthError(error, 'NETWORK_ERROR')).toBe(true);
+    expect(isInstalledOAuthError(error, 'TOKEN_STORE_ERROR')).toBe(false);
+    expect(isInstalledOAuthError(new Error('offline'))).toBe(false);
   });
 });
 

@@ -25,7 +25,8 @@ import {
   getFreshCredentials,
   parseClientSecrets,
 } from '../src/index.js';
-import { createFileTokenStore } from '../src/node/index.js';
+import { describeFsError } from '../src/node/fs-errors.js';
+import { createFileTokenStore, withFileLock } from '../src/node/index.js';
 import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
 
 const run = promisify(execFile);
@@ -150,6 +151,65 @@ describe('file token store', () => {
     expect(await store.load()).toEqual(example);
   });
 
+  it('refuses bad arguments with a TypeError', () => {
+    expect(() => createFileTokenStore(undefined as never)).toThrow(
+      /"path" must be a non-empty string/,
+    );
+    expect(() => createFileTokenStore({ path: '', clientSecrets })).toThrow(TypeError);
+    expect(() =>
+      createFileTokenStore({ path: join(folder, 'c.json'), clientSecrets: {} as ClientSecrets }),
+    ).toThrow(/"clientSecrets" must come from parseClientSecrets\(\)/);
+  });
+
+  it('reports a folder where the file should be, and leaves it alone', async () => {
+    const path = join(folder, 'credentials.json');
+    await mkdir(path);
+    const store = createFileTokenStore({ path, clientSecrets });
+    expect(await code(store.load())).toBe(`TOKEN_STORE_ERROR: ${path} is not a regular file.`);
+    expect(await code(store.save(example))).toBe(
+      `TOKEN_STORE_ERROR: ${path} is not a regular file.`,
+    );
+    expect(await code(store.delete())).toBe(
+      `TOKEN_STORE_ERROR: Cannot delete ${path}: it is a folder.`,
+    );
+    expect((await stat(path)).isDirectory()).toBe(true);
+  });
+
+  it('refuses a file far too large to be credentials without reading it', async () => {
+    const path = join(folder, 'credentials.json');
+    await writeFile(path, 'x'.repeat(100_000));
+    expect(await code(createFileTokenStore({ path, clientSecrets }).load())).toBe(
+      `TOKEN_STORE_ERROR: ${path} is 100000 bytes; that is not a credentials file.`,
+    );
+  });
+
+  it('says which part of the path is wrong when a file stands where a folder should', async () => {
+    const file = join(folder, 'not-a-folder');
+    await writeFile(file, '');
+    const path = join(file, 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    expect(await code(store.load())).toBe(
+      `TOKEN_STORE_ERROR: Cannot inspect ${path}: a part of the path is not a folder.`,
+    );
+    expect(await code(store.delete())).toBe(
+      `TOKEN_STORE_ERROR: Cannot delete ${path}: a part of the path is not a folder.`,
+    );
+    expect(await code(store.withLock?.(async () => 'ran') ?? Promise.resolve())).toMatch(
+      new RegExp(`^TOKEN_STORE_ERROR: Cannot create the folder ${file}: `),
+    );
+  });
+
+  it('reports a folder that refuses new files, leaving nothing behind', async () => {
+    // sysfs refuses to create files even for root, which these tests may run as.
+    const path = '/sys/installed-oauth-credentials.json';
+    const store = createFileTokenStore({ path, clientSecrets });
+    const message = await code(store.save(example));
+    expect(message).toMatch(
+      /^TOKEN_STORE_ERROR: Cannot write \/sys\/installed-oauth-credentials.json: (permission denied|operation not permitted|read-only file system)\. The previous credentials, if any, are unchanged\.$/,
+    );
+    expect((await readdir('/sys')).filter((name) => name.includes('installed-oauth'))).toEqual([]);
+  });
+
   it('deletes, and deleting nothing is fine', async () => {
     const path = join(folder, 'credentials.json');
     const store = createFileTokenStore({ path, clientSecrets });
@@ -241,6 +301,58 @@ describe('file lock', () => {
     expect(await store.withLock?.(async () => 'ran')).toBe('ran');
   });
 
+  it('breaks a lock older than staleAfter even when its owner still runs', async () => {
+    const path = join(folder, 'credentials.json');
+    await writeFile(
+      `${path}.lock`,
+      JSON.stringify({
+        pid: process.pid,
+        host: (await import('node:os')).hostname(),
+        nonce: 'x',
+        createdAt: Date.now() - 120_000,
+      }),
+    );
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 2000 } });
+    expect(await store.withLock?.(async () => 'ran')).toBe('ran');
+  });
+
+  it('lets two waiters that break the same stale lock take turns, never overlapping', async () => {
+    const path = join(folder, 'credentials.json');
+    await writeFile(
+      `${path}.lock`,
+      JSON.stringify({
+        pid: 2 ** 22 + 1,
+        host: (await import('node:os')).hostname(),
+        nonce: 'x',
+        createdAt: Date.now(),
+      }),
+    );
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 5000 } });
+    const events: string[] = [];
+    const task = (name: string) => async () => {
+      events.push(`${name} in`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      events.push(`${name} out`);
+    };
+    await Promise.all([store.withLock?.(task('a')), store.withLock?.(task('b'))]);
+    const [first, second] = events[0] === 'a in' ? ['a', 'b'] : ['b', 'a'];
+    expect(events).toEqual([`${first} in`, `${first} out`, `${second} in`, `${second} out`]);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('reports a lock path it cannot read or create, naming it', async () => {
+    const path = join(folder, 'credentials.json');
+    await mkdir(`${path}.lock`); // a folder where the lock file goes
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 200 } });
+    expect(await code(store.withLock?.(async () => 'ran') ?? Promise.resolve())).toBe(
+      `TOKEN_STORE_ERROR: Cannot read the lock file ${path}.lock: it is a folder.`,
+    );
+    const missing = join(folder, 'missing', 'credentials.json.lock');
+    expect(await code(withFileLock(missing, async () => 'ran'))).toBe(
+      `TOKEN_STORE_ERROR: Cannot create the lock file ${missing}: no such file.`,
+    );
+  });
+
   it('gives up with a clear error while a live process holds the lock', async () => {
     const path = join(folder, 'credentials.json');
     await writeFile(
@@ -257,5 +369,15 @@ describe('file lock', () => {
       /^TOKEN_STORE_ERROR: Timed out waiting for the lock/,
     );
     await rm(`${path}.lock`);
+  });
+});
+
+describe('file-system errors in words', () => {
+  it('uses words for common codes, else the code, else the message', () => {
+    const error = (code: string | undefined, message: string) =>
+      Object.assign(new Error(message), { code });
+    expect(describeFsError(error('ENOSPC', 'write failed'))).toBe('no space left on the device');
+    expect(describeFsError(error('EBUSY', 'resource busy'))).toBe('EBUSY');
+    expect(describeFsError(error(undefined, 'something odd'))).toBe('something odd');
   });
 });

@@ -6,6 +6,7 @@ import {
   parseClientSecrets,
 } from '../client-secrets.js';
 import { InstalledOAuthError, invalidArgument } from '../errors.js';
+import { describeFsError } from './fs-errors.js';
 
 /** Client secrets files are a few hundred bytes; anything this big is something else. */
 export const MAX_CLIENT_SECRETS_BYTES = 64 * 1024;
@@ -52,17 +53,11 @@ export async function readClientSecretsFile(
     handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw unreadable(path, 'no such file', error);
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw unreadable(
-        path,
-        'permission denied',
-        error,
-        'Make the file readable by your user (chmod 600 on Unix).',
-      );
-    }
-    if (code === 'EISDIR') throw unreadable(path, 'it is a directory, not a file', error);
-    throw unreadable(path, code ?? String(error), error);
+    const hint =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'Make the file readable by your user (chmod 600 on Unix).'
+        : undefined;
+    throw unreadable(path, describeFsError(error), error, hint);
   }
   try {
     const info = await handle.stat();
@@ -81,7 +76,7 @@ export async function readClientSecretsFile(
     return parseClientSecrets(text, { ...options, source: path });
   } catch (error) {
     if (error instanceof InstalledOAuthError) throw error;
-    throw unreadable(path, (error as NodeJS.ErrnoException).code ?? String(error), error);
+    throw unreadable(path, describeFsError(error), error);
   } finally {
     await handle.close();
   }

@@ -3,6 +3,7 @@ import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InstalledOAuthError } from '../errors.js';
+import { describeFsError } from './fs-errors.js';
 
 export interface FileLockOptions {
   /** Give up waiting after this many milliseconds (default 30 000). */
@@ -44,10 +45,8 @@ async function readLock(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // released meanwhile
     throw new InstalledOAuthError(
       'TOKEN_STORE_ERROR',
-      `Cannot read the lock file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}.`,
-      {
-        cause: error,
-      },
+      `Cannot read the lock file ${path}: ${describeFsError(error)}.`,
+      { cause: error },
     );
   }
 }
@@ -91,7 +90,7 @@ export async function withFileLock<T>(
       if (code !== 'EEXIST') {
         throw new InstalledOAuthError(
           'TOKEN_STORE_ERROR',
-          `Cannot create the lock file ${lockPath}: ${code ?? error}.`,
+          `Cannot create the lock file ${lockPath}: ${describeFsError(error)}.`,
           { cause: error },
         );
       }

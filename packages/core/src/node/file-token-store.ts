@@ -8,6 +8,7 @@ import type { Credentials } from '../credentials.js';
 import { InstalledOAuthError, invalidArgument } from '../errors.js';
 import type { TokenStore } from '../token-store.js';
 import { type FileLockOptions, withFileLock } from './file-lock.js';
+import { describeFsError } from './fs-errors.js';
 
 export interface FileTokenStoreOptions {
   /** The credentials file, e.g. `~/.config/my-app/credentials.json`. Its folder is created 0700. */
@@ -22,20 +23,6 @@ const MAX_FILE_BYTES = 64 * 1024;
 
 function storeError(message: string, cause?: unknown, hint?: string): InstalledOAuthError {
   return new InstalledOAuthError('TOKEN_STORE_ERROR', message, { cause, hint });
-}
-
-function describeFsError(error: unknown): string {
-  const { code, message } = error as NodeJS.ErrnoException;
-  const words: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'read-only file system',
-    ENOSPC: 'no space left on the device',
-    ENOTDIR: 'a part of the path is not a folder',
-    EISDIR: 'it is a folder',
-    ELOOP: 'it is a symbolic link',
-  };
-  return (code && words[code]) ?? code ?? message;
 }
 
 async function refuseSymlink(path: string): Promise<boolean> {
