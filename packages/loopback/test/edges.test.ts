@@ -33,6 +33,20 @@ const waitFor = async (condition: () => boolean) => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 };
 
+/** Writes `bytes` to the receiver as they are and returns everything it answers. */
+function sendBytes(redirectUri: URL, bytes: string): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const socket = connect(Number(redirectUri.port), '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk;
+    });
+    socket.on('close', () => resolve(text));
+    socket.on('error', () => resolve(text));
+    socket.end(bytes);
+  });
+}
+
 describe('opening the browser', () => {
   it('puts the URL in place of %s in the BROWSER command', async () => {
     const out = captureOutput();
@@ -63,6 +77,48 @@ describe('opening the browser', () => {
     const link = /authorize this application: (\S+)/.exec(out.text())?.[1] ?? '';
     await runConsentAgent(link);
     expect((await result).accessToken).toBeTruthy();
+  });
+
+  it('reports a BROWSER command killed by a signal, and an empty one', async () => {
+    for (const [browser, reason] of [
+      [`sh -c 'kill -TERM $$'`, 'BROWSER command "sh" was stopped by SIGTERM'],
+      ['""', 'BROWSER is empty'],
+    ]) {
+      const out = captureOutput();
+      const controller = new AbortController();
+      const strategy = createLoopbackStrategy({ output: out.output, env: { BROWSER: browser } });
+      const result = authorize({
+        clientSecrets,
+        scopes: [DRIVE_SCOPE],
+        strategy,
+        signal: controller.signal,
+      });
+      await waitFor(() => out.text().includes('Could not open a browser'));
+      expect(out.text()).toContain(`Could not open a browser (${reason}). Open the URL above`);
+      controller.abort();
+      expect(await codeOf(result)).toBe('AUTHORIZATION_CANCELLED');
+    }
+  });
+
+  it('reports an openBrowser function that throws something other than an Error', async () => {
+    const out = captureOutput();
+    const controller = new AbortController();
+    const strategy = createLoopbackStrategy({
+      output: out.output,
+      openBrowser: () => {
+        throw 'no browser here';
+      },
+    });
+    const result = authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy,
+      signal: controller.signal,
+    });
+    await waitFor(() => out.text().includes('Could not open a browser'));
+    expect(out.text()).toContain('Could not open a browser (no browser here).');
+    controller.abort();
+    expect(await codeOf(result)).toBe('AUTHORIZATION_CANCELLED');
   });
 
   it('reports an openBrowser function that throws, and keeps waiting', async () => {
@@ -124,6 +180,27 @@ describe('pages and malformed requests', () => {
     expect(await codeOf(failing)).toBe('AUTHORIZATION_FAILED');
   });
 
+  it('refuses requests on the side (no Host, an unreadable target, POST to the landing page) and still completes', async () => {
+    const recorder = urlRecorder();
+    const strategy = createLoopbackStrategy({
+      openBrowser: recorder.openBrowser,
+      output: captureOutput().output,
+    });
+    const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+    const url = await recorder.url;
+    const redirectUri = new URL(url.searchParams.get('redirect_uri') ?? '');
+    // HTTP/1.0 needs no Host header; without one the request cannot be for this receiver.
+    expect(await sendBytes(redirectUri, 'GET / HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 421 /);
+    const unreadable = `GET http://[::1/ HTTP/1.1\r\nHost: ${redirectUri.host}\r\nConnection: close\r\n\r\n`;
+    expect(await sendBytes(redirectUri, unreadable)).toMatch(/^HTTP\/1\.1 400 /);
+    const { redirectUrl } = await runConsentAgent(url.href, { deliver: false });
+    expect((await fetch(redirectUrl, { redirect: 'manual' })).status).toBe(303);
+    const post = await raw(redirectUri, { method: 'POST', path: LANDING_PATH });
+    expect([post.status, post.headers.allow]).toEqual([405, 'GET']);
+    expect((await raw(redirectUri, { path: LANDING_PATH })).status).toBe(200);
+    expect((await result).accessToken).toBeTruthy();
+  });
+
   it('answers a request that is not HTTP with a bare 400 and keeps waiting', async () => {
     const recorder = urlRecorder();
     const strategy = createLoopbackStrategy({
@@ -133,16 +210,7 @@ describe('pages and malformed requests', () => {
     const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
     const url = await recorder.url;
     const redirectUri = new URL(url.searchParams.get('redirect_uri') ?? '');
-    const answer = await new Promise<string>((resolve) => {
-      const socket = connect(Number(redirectUri.port), '127.0.0.1');
-      let text = '';
-      socket.on('data', (chunk) => {
-        text += chunk;
-      });
-      socket.on('close', () => resolve(text));
-      socket.on('error', () => resolve(text));
-      socket.end('THIS IS NOT HTTP\r\n\r\n');
-    });
+    const answer = await sendBytes(redirectUri, 'THIS IS NOT HTTP\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     await runConsentAgent(url.href);
     expect((await result).accessToken).toBeTruthy();

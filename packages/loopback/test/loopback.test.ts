@@ -350,6 +350,36 @@ describe('failures of its own', () => {
   });
 });
 
+describe('a signal that has already fired', () => {
+  it('ends at once, before binding or opening anything, with the error its reason calls for', async () => {
+    const before = listeningServers();
+    let opened = false;
+    const strategy = (signal: AbortSignal) =>
+      createLoopbackStrategy({
+        openBrowser: () => {
+          opened = true;
+        },
+        output: quiet(),
+        signal,
+      });
+    const timedOut = AbortSignal.abort(new DOMException('too late', 'TimeoutError'));
+    const error = await failure(
+      authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy: strategy(timedOut) }),
+    );
+    expect([error.code, error.message]).toEqual([
+      'AUTHORIZATION_TIMED_OUT',
+      'Timed out waiting for the sign-in response.',
+    ]);
+    const cancelled = await failure(
+      authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy: strategy(AbortSignal.abort()) }),
+    );
+    expect(cancelled.code).toBe('AUTHORIZATION_CANCELLED');
+    expect(opened).toBe(false);
+    // Nothing was bound (a server of an earlier test may still be closing meanwhile).
+    expect(listeningServers()).toBeLessThanOrEqual(before);
+  });
+});
+
 describe('options are checked before anything is bound', () => {
   it.each([
     [{ host: 'example.com' }, /"host" option must be a loopback IP/],
