@@ -10,8 +10,11 @@ export interface InteractionOptions {
   accountEmail: string;
   /** When true, every consent ends in access_denied whatever the user clicks. */
   shouldDeny(): boolean;
-  /** Called with a grant's id when the user approved an `access_type=offline` request. */
-  onOfflineGrant(grantId: string): void;
+  /** Called when the user approved an `access_type=offline` request. */
+  onOfflineGrant(
+    grantId: string,
+    request: { accountId: string; clientId: string; promptedConsent: boolean },
+  ): void;
 }
 
 const MAX_FORM_BYTES = 16 * 1024;
@@ -98,7 +101,15 @@ export function createInteractionHandler(options: InteractionOptions) {
       grant.addResourceScope(resource, scopes.join(' '));
     }
     const grantId = await grant.save();
-    if (params.access_type === 'offline') options.onOfflineGrant(grantId);
+    if (params.access_type === 'offline') {
+      options.onOfflineGrant(grantId, {
+        accountId,
+        clientId: String(params.client_id),
+        promptedConsent: String(params.prompt ?? '')
+          .split(' ')
+          .includes('consent'),
+      });
+    }
     await provider.interactionFinished(
       req,
       res,

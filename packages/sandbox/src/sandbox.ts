@@ -141,6 +141,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clientSecret = `GOCSPX-${randomBytes(18).toString('base64url')}`;
   const accountEmail = options.accountEmail ?? 'sandbox.user@example.com';
   const offlineGrants = new Set<string>();
+  /** Grants that were given offline access, and by whom to which client ("account client"). */
+  const offlineConsents = new Map<string, string>();
   const provider = createAuthorizationServer({
     issuer,
     clientId,
@@ -165,8 +167,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   provider.on('grant.error', () => {
     counters.failedGrants++;
   });
-  provider.on('grant.revoked', () => {
+  provider.on('grant.revoked', (_ctx, grantId: string) => {
     counters.revocations++;
+    offlineConsents.delete(grantId); // revoking forgets the consent, as at Google
   });
   // oidc-provider keeps detailed error reasons to its events; keep the last few for tests.
   const events = provider as unknown as NodeJS.EventEmitter;
@@ -189,7 +192,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     provider,
     accountEmail,
     shouldDeny: () => state.denyConsent,
-    onOfflineGrant: (grantId) => offlineGrants.add(grantId),
+    // Google sends a refresh token the first time an account gives a client offline access,
+    // and again only when the request says prompt=consent.
+    onOfflineGrant: (grantId, { accountId, clientId, promptedConsent }) => {
+      const who = `${accountId} ${clientId}`;
+      const consentedBefore = [...offlineConsents.values()].includes(who);
+      if (consentedBefore && !promptedConsent) return;
+      offlineConsents.set(grantId, who);
+      offlineGrants.add(grantId);
+    },
   });
   const drive = createDriveEmulator(options.files ?? seedDriveFiles(), async (token) => {
     const accessToken = await provider.AccessToken.find(token);

@@ -175,6 +175,26 @@ describe('refresh and revocation', () => {
     expect((await listFiles(sandbox, '', refreshed.access_token)).status).toBe(200);
   });
 
+  it('sends a refresh token the first time, then only with prompt=consent, and again after revocation, as Google does', async () => {
+    const own = await startSandbox();
+    try {
+      // prompt "" sends no prompt at all, as a client that holds a refresh token would.
+      const refreshTokenOf = async (prompt: string) =>
+        (await authorize(own, { prompt })).refresh_token;
+      const first = await refreshTokenOf('');
+      expect(first).toEqual(expect.any(String));
+      expect(await refreshTokenOf('')).toBeUndefined();
+      const second = await refreshTokenOf('consent');
+      expect(second).toEqual(expect.any(String));
+      for (const token of [first, second]) {
+        await oidc.tokenRevocation(clientConfiguration(own), token ?? '');
+      }
+      expect(await refreshTokenOf('')).toEqual(expect.any(String));
+    } finally {
+      await own.close();
+    }
+  });
+
   it('makes the refresh token fail with invalid_grant after revocation', async () => {
     const tokens = await authorize(sandbox);
     const config = clientConfiguration(sandbox);

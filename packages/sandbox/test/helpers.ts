@@ -41,6 +41,8 @@ export async function authorizationRequest(
     code_challenge_method: 'S256',
     state,
     access_type: 'offline',
+    // As a client without a stored refresh token must (Google sends one only with consent).
+    prompt: 'consent',
     ...parameters,
   });
   return { url, verifier, state, redirectUri };
