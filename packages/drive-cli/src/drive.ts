@@ -42,7 +42,8 @@ function driveError(error: unknown, apiRoot: string): Error {
     failure.response?.status ?? (typeof failure.status === 'number' ? failure.status : undefined);
   const detail = failure.response?.data?.error;
   const reason = detail?.errors?.[0]?.reason;
-  const message = detail?.message ?? failure.message ?? String(error);
+  // Google's messages often end with a period; ours add one.
+  const message = (detail?.message ?? failure.message ?? String(error)).replace(/\.$/, '');
   if (status === 401) return new TokenRejected(message);
   if (status === 403 && (reason === 'insufficientPermissions' || /scope/i.test(message))) {
     return new CliError(

@@ -12,7 +12,8 @@ export const DEFAULT_API_ROOT = 'https://www.googleapis.com/';
 export interface RawOptions {
   clientSecrets?: string;
   configDir?: string;
-  redirect?: string;
+  /** Commander allows only these two (`.choices()`). */
+  redirect?: 'loopback' | 'console';
   browser?: boolean;
   host?: string;
   port?: string;
@@ -94,9 +95,6 @@ export function resolveSettings(
   }
 
   const redirect = options.redirect ?? 'loopback';
-  if (redirect !== 'loopback' && redirect !== 'console') {
-    throw usage(`--redirect must be "loopback" or "console", got "${redirect}".`);
-  }
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host))
     throw usage(`--host must be a loopback address (127.0.0.1, ::1, localhost), got "${host}".`);

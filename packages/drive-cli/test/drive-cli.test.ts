@@ -156,7 +156,7 @@ describe('drive-cli ls', () => {
     expectNoSecret(result.stderr, [stored.refresh_token, stored.token, sandbox.clientSecret]);
   });
 
-  it('neutralises control characters and ANSI escapes in file names on a terminal table and in pipes', async () => {
+  it('neutralises control characters and ANSI escapes in file names in pipes (terminal.test.ts: on a terminal)', async () => {
     const files = seedDriveFiles().filter((file) => file.name.includes('\u001b'));
     const hostile = await startSandbox({ files });
     try {
@@ -180,6 +180,13 @@ describe('drive-cli ls', () => {
     );
     expect(stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect(stderr).toBe('');
+    // A reader that is gone before anything is written: the write fails with EPIPE.
+    const gone = await exec(
+      'bash',
+      ['-o', 'pipefail', '-c', `"${process.execPath}" "${cliPath}" ls --limit 100 | true`],
+      { env },
+    );
+    expect(gone.stderr).toBe('');
   });
 });
 
@@ -277,8 +284,14 @@ describe('redirect strategies', () => {
     expect(result.stderr).toMatch(/paste it here/);
   });
 
-  it('falls back to printing the link and accepting a paste when no browser can be opened', async () => {
-    const env = await sandboxEnv(sandbox, { BROWSER: '', DISPLAY: '', WAYLAND_DISPLAY: '' });
+  it.each([
+    ['on a machine without a display', { DISPLAY: '', WAYLAND_DISPLAY: '' }],
+    [
+      'in an SSH session, display or not',
+      { DISPLAY: ':0', SSH_CONNECTION: '10.0.0.2 50000 10.0.0.1 22' },
+    ],
+  ])('falls back to printing the link and accepting a paste %s', async (_name, extra) => {
+    const env = await sandboxEnv(sandbox, { BROWSER: '', ...extra });
     const cli = startCli(['login'], env, { stdin: 'pipe' });
     const [, link] = await cli.waitForStderr(/authorize this application: (\S+)/);
     const { redirectUrl } = await runConsentAgent(link ?? '', { deliver: false });
@@ -379,6 +392,13 @@ describe('failures: message, exit code, and nothing changed on disk', () => {
     [['ls', '--redirect', 'carrier-pigeon'], /argument 'carrier-pigeon' is invalid/],
     [['frobnicate', 'x'], /too many arguments|unknown command/],
     [['ls', '--port', '99999'], /--port must be a whole number/],
+    [['ls', '--config-dir', ' '], /--config-dir must not be empty/],
+    [
+      ['login', '--host', 'example.com'],
+      /--host must be a loopback address \(127.0.0.1, ::1, localhost\), got "example.com"/,
+    ],
+    [['login', '--timeout', '0'], /--timeout must be a positive number of seconds, got "0"/],
+    [['login', '--timeout', 'soon'], /--timeout must be a positive number of seconds, got "soon"/],
   ])('usage error %j exits 2', async (args, message) => {
     const env = await sandboxEnv(sandbox);
     const result = await runCli(args, env);

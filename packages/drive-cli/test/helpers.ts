@@ -9,7 +9,7 @@ export const cliPath = fileURLToPath(new URL('../dist/bin/drive-cli.js', import.
 
 export interface CliRun {
   child: ChildProcess;
-  /** Resolves when stderr matches. */
+  /** Resolves when stderr matches (on a terminal: when the terminal's output does). */
   waitForStderr(pattern: RegExp): Promise<RegExpMatchArray>;
   done: Promise<{
     code: number | null;
@@ -23,27 +23,39 @@ export interface CliRun {
 export function startCli(
   args: string[],
   env: NodeJS.ProcessEnv,
-  options: { stdin?: 'pipe' | 'ignore' } = {},
+  options: { stdin?: 'pipe' | 'ignore'; cwd?: string; terminal?: boolean } = {},
 ): CliRun {
-  const child = spawn(process.execPath, [cliPath, ...args], {
-    env,
+  const command = [process.execPath, cliPath, ...args];
+  // On a terminal: util-linux `script` gives the CLI a real pseudo-terminal for stdin, stdout
+  // and stderr (both then arrive here on stdout, with \r\n line ends).
+  const [file, ...argv] = options.terminal
+    ? ['script', '--quiet', '--return', '--command', command.map(shellQuote).join(' '), '/dev/null']
+    : command;
+  const child = spawn(file ?? '', argv, {
+    env: options.terminal ? { ...env, SHELL: '/bin/sh' } : env,
+    cwd: options.cwd,
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
+  const watched = () => (options.terminal ? stdout : stderr);
+  const wakeWaiters = () => {
     for (const waiter of [...waiters]) {
-      const match = stderr.match(waiter.pattern);
+      const match = watched().match(waiter.pattern);
       if (match) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve(match);
       }
     }
+  };
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+    if (options.terminal) wakeWaiters();
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+    wakeWaiters();
   });
   // A guard against hangs, not a speed assertion: a stuck CLI is killed and its test fails.
   const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -62,15 +74,19 @@ export function startCli(
     child,
     done,
     waitForStderr(pattern) {
-      const match = stderr.match(pattern);
+      const match = watched().match(pattern);
       if (match) return Promise.resolve(match);
       return new Promise((resolve) => waiters.push({ pattern, resolve }));
     },
   };
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv) {
-  return startCli(args, env).done;
+export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string } = {}) {
+  return startCli(args, env, options).done;
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /** The environment the demo uses: the sandbox's client, API root, consent agent as browser. */

@@ -119,6 +119,16 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
 
   provider.use(async (ctx, next) => {
     await next();
+    // RFC 7009 lets a server answer 200 for a token it does not know; Google answers 400
+    // invalid_token for one that is expired, revoked or unknown, and clients must cope.
+    if (ctx.oidc?.route === 'revocation' && ctx.status === 200) {
+      const { AccessToken, RefreshToken } = ctx.oidc.entities;
+      if (!AccessToken && !RefreshToken) {
+        ctx.status = 400;
+        ctx.body = { error: 'invalid_token', error_description: 'Token expired or revoked' };
+      }
+      return;
+    }
     const body = ctx.body as Record<string, unknown> | undefined;
     if (ctx.oidc?.route !== 'token' || !body || typeof body.access_token !== 'string') return;
     // Google omits refresh_token from refresh responses; clients must keep the one they have.

@@ -204,6 +204,20 @@ describe('refresh and revocation', () => {
     });
     // Revoking the grant also ends the access tokens it issued, as at Google.
     expect((await listFiles(sandbox, '', tokens.access_token)).status).toBe(401);
+    // Revoking it again: Google answers 400 invalid_token, not RFC 7009's permitted 200.
+    const again = await fetch(sandbox.revocationEndpoint, {
+      method: 'POST',
+      body: new URLSearchParams({
+        token: tokens.refresh_token ?? '',
+        client_id: sandbox.clientId,
+        client_secret: sandbox.clientSecret,
+      }),
+    });
+    expect(again.status).toBe(400);
+    expect(await again.json()).toEqual({
+      error: 'invalid_token',
+      error_description: 'Token expired or revoked',
+    });
   });
 });
 

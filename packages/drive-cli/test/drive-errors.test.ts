@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectNoSecret, runCli, sandboxEnv } from './helpers.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(() => sandbox.close());
+
+async function signedInEnv() {
+  const env = await sandboxEnv(sandbox);
+  expect((await runCli(['login'], env)).code).toBe(0);
+  return env;
+}
+
+const storedSecrets = async (env: NodeJS.ProcessEnv) => {
+  const stored = JSON.parse(
+    await readFile(join(env.DRIVE_CLI_CONFIG_DIR ?? '', 'credentials.json'), 'utf8'),
+  );
+  return [stored.token, stored.refresh_token, sandbox.clientSecret];
+};
+
+/**
+ * A stand-in for Google's Drive API that answers every request with one status and Google's
+ * JSON error shape, for the answers the sandbox's emulator never gives (an outage, a grant
+ * without the Drive scope, a token refused whatever happens).
+ */
+async function withMisbehavingDrive(
+  status: number,
+  error: { message: string; reason: string },
+  run: (apiRoot: string, requests: () => number) => Promise<void>,
+): Promise<void> {
+  let requests = 0;
+  const server = createServer((_req, res) => {
+    requests++;
+    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(
+      JSON.stringify({
+        error: { code: status, message: error.message, errors: [{ ...error, domain: 'global' }] },
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, () => requests);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe('Drive API errors: a message saying what to do, and the documented exit code', () => {
+  it('a bad --order-by exits 2 with the reason Drive gave', async () => {
+    const env = await signedInEnv();
+    const result = await runCli(['ls', '--order-by', 'colour desc'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'drive-cli: Drive refused the request: Invalid field selection colour desc.\n  Check --order-by and --limit.\n',
+    );
+  });
+
+  it('a grant without the Drive scope (403 insufficientPermissions) exits 5: sign in again', async () => {
+    const env = await signedInEnv();
+    await withMisbehavingDrive(
+      403,
+      {
+        message: 'Request had insufficient authentication scopes.',
+        reason: 'insufficientPermissions',
+      },
+      async (apiRoot) => {
+        const result = await runCli(['ls'], { ...env, DRIVE_CLI_API_ROOT: apiRoot });
+        expect(result.code).toBe(5);
+        expect(result.stderr).toMatch(
+          /^drive-cli: The stored sign-in does not allow listing Drive files \(the Drive scope is missing\)\.\n {2}Run drive-cli login and leave the Drive permission ticked\.\n$/,
+        );
+      },
+    );
+  });
+
+  it('a rate limit (403 without a scope problem) exits 6 and does not ask to sign in again', async () => {
+    const env = await signedInEnv();
+    await withMisbehavingDrive(
+      403,
+      { message: 'User rate limit exceeded.', reason: 'userRateLimitExceeded' },
+      async (apiRoot) => {
+        const result = await runCli(['ls'], { ...env, DRIVE_CLI_API_ROOT: apiRoot });
+        expect(result.code).toBe(6);
+        expect(result.stderr).toBe(
+          `drive-cli: The Drive API at ${apiRoot} answered 403: User rate limit exceeded.\n  Try again later.\n`,
+        );
+      },
+    );
+  });
+
+  it('an outage (503) exits 6, naming the API and its answer', async () => {
+    const env = await signedInEnv();
+    await withMisbehavingDrive(
+      503,
+      { message: 'Backend Error', reason: 'backendError' },
+      async (apiRoot) => {
+        const result = await runCli(['ls'], { ...env, DRIVE_CLI_API_ROOT: apiRoot });
+        expect(result.code).toBe(6);
+        expect(result.stderr).toBe(
+          `drive-cli: The Drive API at ${apiRoot} answered 503: Backend Error.\n  Try again later.\n`,
+        );
+      },
+    );
+  });
+
+  it('a token refused even after a refresh exits 5, after exactly one refresh and two tries', async () => {
+    const env = await signedInEnv();
+    const refreshes = sandbox.counters.refreshGrants;
+    await withMisbehavingDrive(
+      401,
+      { message: 'Request had invalid authentication credentials.', reason: 'authError' },
+      async (apiRoot, requests) => {
+        const result = await runCli(['ls'], { ...env, DRIVE_CLI_API_ROOT: apiRoot });
+        expect(result.code).toBe(5);
+        expect(result.stderr).toBe(
+          'drive-cli: Drive refused the access token even after a refresh.\n  Run drive-cli login to sign in again.\n',
+        );
+        expect(requests()).toBe(2);
+      },
+    );
+    expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
+  });
+
+  it('--debug adds the stack and its causes, and still no secret', async () => {
+    const env = await signedInEnv();
+    const result = await runCli(['ls', '--debug'], {
+      ...env,
+      DRIVE_CLI_API_ROOT: 'http://127.0.0.1:9/',
+    });
+    expect(result.code).toBe(6);
+    expect(result.stderr).toMatch(/^drive-cli: Could not reach the Drive API/);
+    expect(result.stderr).toMatch(/\n {4}at .*\n/); // a stack frame
+    expect(result.stderr).toMatch(/\ncaused by: .*ECONNREFUSED/);
+    expectNoSecret(result.stderr, await storedSecrets(env));
+  });
+});

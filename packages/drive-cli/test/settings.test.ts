@@ -1,0 +1,59 @@
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { consentAgentPath, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectNoSecret, runCli, sandboxEnv } from './helpers.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(() => sandbox.close());
+
+describe('where drive-cli looks when nothing says otherwise', () => {
+  it('reads ./client_secret.json and keeps credentials in the platform config folder', async () => {
+    // Signing in needs no Drive API root; the default (Google's) is never contacted here.
+    const home = await mkdtemp(join(tmpdir(), 'drive-cli-home-'));
+    const project = join(home, 'project');
+    await mkdir(project);
+    await copyFile(sandbox.clientSecretsPath, join(project, 'client_secret.json'));
+    const env = {
+      PATH: process.env.PATH,
+      HOME: home,
+      TZ: 'UTC',
+      OAUTHLIB_INSECURE_TRANSPORT: 'true',
+      BROWSER: `"${process.execPath}" "${consentAgentPath}"`,
+    };
+    const login = await runCli(['login'], env, { cwd: project });
+    expect(login.code).toBe(0);
+    const expected = join(home, '.config', 'drive-cli', 'credentials.json');
+    expect(login.stderr).toContain(`Credentials saved to ${expected}.`);
+    expect(JSON.parse(await readFile(expected, 'utf8')).client_id).toBe(sandbox.clientId);
+
+    // A relative --config-dir is taken from the current folder.
+    const relative = await runCli(['login', '--config-dir', 'creds'], env, { cwd: project });
+    expect(relative.stderr).toContain(
+      `Credentials saved to ${join(project, 'creds', 'credentials.json')}.`,
+    );
+  });
+});
+
+describe('a client_secret.json the server does not accept', () => {
+  it('exits 3 and says to download the file again, printing no secret', async () => {
+    const env = await sandboxEnv(sandbox);
+    const path = join(env.DRIVE_CLI_CONFIG_DIR ?? '', '..', 'client_secret.json');
+    const { installed } = sandbox.clientSecrets;
+    await writeFile(
+      path,
+      JSON.stringify({ installed: { ...installed, client_secret: 'GOCSPX-deleted-client' } }),
+    );
+    const result = await runCli(['login', '--client-secrets', path], env);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /^drive-cli: The server refused exchanging the authorization code: invalid_client/m,
+    );
+    expect(result.stderr).toMatch(/download client_secret\.json again/);
+    expectNoSecret(result.stderr, ['GOCSPX-deleted-client', sandbox.clientSecret]);
+  });
+});

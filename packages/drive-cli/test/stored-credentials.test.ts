@@ -1,0 +1,120 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runCli, sandboxEnv } from './helpers.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(() => sandbox.close());
+
+const credentialsPath = (env: NodeJS.ProcessEnv) =>
+  join(env.DRIVE_CLI_CONFIG_DIR ?? '', 'credentials.json');
+const readStored = async (env: NodeJS.ProcessEnv) =>
+  JSON.parse(await readFile(credentialsPath(env), 'utf8'));
+const writeStored = (env: NodeJS.ProcessEnv, json: object) =>
+  writeFile(credentialsPath(env), JSON.stringify(json), { mode: 0o600 });
+
+async function signedInEnv() {
+  const env = await sandboxEnv(sandbox);
+  expect((await runCli(['login'], env)).code).toBe(0);
+  return env;
+}
+
+describe('credentials already on disk', () => {
+  it('signing in again keeps the refresh token, which Google sends only with the consent screen', async () => {
+    const env = await signedInEnv();
+    const first = await readStored(env);
+    const exchanges = sandbox.counters.authorizationCodeGrants;
+    const again = await runCli(['login'], env);
+    expect(again.code).toBe(0);
+    expect(sandbox.counters.authorizationCodeGrants).toBe(exchanges + 1);
+    const second = await readStored(env);
+    expect(second.token).not.toBe(first.token);
+    expect(second.refresh_token).toBe(first.refresh_token);
+    // And the kept refresh token still works.
+    await writeStored(env, { ...second, expiry: new Date(Date.now() - 60_000).toISOString() });
+    const refreshes = sandbox.counters.refreshGrants;
+    expect((await runCli(['ls'], env)).code).toBe(0);
+    expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
+  });
+
+  it('reads a gcloud-style file (refresh token only), shows what it cannot know, and refreshes on use', async () => {
+    const env = await signedInEnv();
+    const { type, client_id, client_secret, refresh_token } = await readStored(env);
+    await writeStored(env, {
+      type,
+      client_id,
+      client_secret,
+      refresh_token,
+    });
+    const status = await runCli(['status'], env);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^Account: +unknown$/m);
+    expect(status.stdout).toMatch(/^Access token: +expires unknown$/m);
+    expect(status.stdout).toMatch(/^Refresh token: +stored$/m);
+    // An ID token that cannot be read names no account either.
+    await writeStored(env, {
+      type,
+      client_id,
+      client_secret,
+      refresh_token,
+      id_token: 'x.not-json.y',
+    });
+    const json = JSON.parse((await runCli(['status', '--json'], env)).stdout);
+    expect(json).toMatchObject({
+      account: null,
+      accessTokenExpiresAt: null,
+      accessTokenValid: false,
+    });
+    const refreshes = sandbox.counters.refreshGrants;
+    expect((await runCli(['ls'], env)).code).toBe(0);
+    expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
+    expect((await readStored(env)).token).toEqual(expect.any(String));
+  });
+
+  it('status says an expired access token will be refreshed on next use', async () => {
+    const env = await signedInEnv();
+    await writeStored(env, { ...(await readStored(env)), expiry: '2026-01-01T00:00:00.000Z' });
+    const result = await runCli(['status'], env);
+    expect(result.stdout).toMatch(
+      /^Access token: +expires 2026-01-01T00:00:00.000Z \(expired; it will be refreshed on next use\)$/m,
+    );
+  });
+
+  it('signs in afresh over credentials of another OAuth client, and status counts them as none', async () => {
+    const env = await signedInEnv();
+    const stored = await readStored(env);
+    await writeStored(env, { ...stored, client_id: 'someone-else.apps.googleusercontent.com' });
+    const status = await runCli(['status'], env);
+    expect(status.code).toBe(5);
+    expect(status.stderr).toMatch(/^drive-cli: Not signed in/);
+    const exchanges = sandbox.counters.authorizationCodeGrants;
+    const ls = await runCli(['ls'], env);
+    expect(ls.code).toBe(0);
+    expect(ls.stderr).toMatch(/^Signed in as sandbox.user@example.com\./m);
+    expect(sandbox.counters.authorizationCodeGrants).toBe(exchanges + 1);
+    expect((await readStored(env)).client_id).toBe(sandbox.clientId);
+  });
+
+  it('logout after the grant was ended elsewhere says so and still deletes the file', async () => {
+    const env = await signedInEnv();
+    const stored = await readStored(env);
+    await fetch(sandbox.revocationEndpoint, {
+      method: 'POST',
+      body: new URLSearchParams({
+        token: stored.refresh_token,
+        client_id: sandbox.clientId,
+        client_secret: sandbox.clientSecret,
+      }),
+    });
+    const result = await runCli(['logout'], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `The server had already ended this sign-in. Deleted ${credentialsPath(env)}.\n`,
+    );
+    await expect(readFile(credentialsPath(env))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
