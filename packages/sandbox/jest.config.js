@@ -2,6 +2,15 @@ import base from '../../jest.config.base.js';
 
 export default {
   ...base,
-  // A ratchet at the measured level (issue #7 asks for 90% of branches).
-  coverageThreshold: { global: { lines: 82, branches: 83 } },
+  collectCoverageFrom: [
+    ...base.collectCoverageFrom,
+    // Run only in child processes or by other packages, where Jest's in-process coverage
+    // cannot see them: the two command-line entry points (the consent agent is every
+    // package's BROWSER; test/sandbox.test.ts runs it) and the offline installer (used by
+    // the e2e packaging tests and the benchmarks).
+    '!<rootDir>/src/bin/**',
+    '!<rootDir>/src/local-install.ts',
+  ],
+  // Issue #7: at or above 90% of lines and branches.
+  coverageThreshold: { global: { lines: 90, branches: 90 } },
 };

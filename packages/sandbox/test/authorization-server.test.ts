@@ -66,6 +66,51 @@ describe('authorization code flow with PKCE (openid-client)', () => {
     expect((await listFiles(sandbox, '', tokens.access_token)).status).toBe(200);
   });
 
+  it('signs in the account login_hint names, as Google preselects it', async () => {
+    const tokens = await authorize(sandbox, {
+      scope: `openid email ${DRIVE_SCOPE}`,
+      login_hint: 'someone.else@example.com',
+    });
+    const claims = JSON.parse(
+      Buffer.from(tokens.id_token?.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    );
+    expect(claims.email).toBe('someone.else@example.com');
+  });
+
+  it("signs in the sandbox's own account when the login field is left empty", async () => {
+    const config = clientConfiguration(sandbox);
+    const attempt = await authorizationRequest(config, { scope: `openid email ${DRIVE_SCOPE}` });
+    const { redirectUrl } = await runConsentAgent(attempt.url.href, { login: '', deliver: false });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(redirectUrl), {
+      pkceCodeVerifier: attempt.verifier,
+      expectedState: attempt.state,
+    });
+    const claims = JSON.parse(
+      Buffer.from(tokens.id_token?.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    );
+    expect(claims.email).toBe('sandbox.user@example.com');
+  });
+
+  it('answers 404 for an interaction address without an id, and 405 for an unknown step', async () => {
+    expect((await fetch(`${sandbox.issuer}/interaction/`)).status).toBe(404);
+    const attempt = await authorizationRequest(clientConfiguration(sandbox));
+    const first = await fetch(attempt.url, { redirect: 'manual' });
+    const interaction = new URL(first.headers.get('location') ?? '', sandbox.issuer);
+    const cookie = (first.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]).join('; ');
+    const odd = await fetch(`${interaction.href}/elsewhere`, {
+      method: 'POST',
+      headers: { cookie },
+    });
+    expect(odd.status).toBe(405);
+    const huge = await fetch(`${interaction.href}/login`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `login=${'x'.repeat(20_000)}`,
+    });
+    expect(huge.status).toBe(400);
+    expect(await huge.text()).toContain('form too large');
+  });
+
   it('accepts any loopback port for the native client', async () => {
     const config = clientConfiguration(sandbox);
     const attempt = await authorizationRequest(config, { redirect_uri: 'http://[::1]:61234/' });

@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 const seeded = seedDriveFiles();
-const encode = (params: Record<string, string>) => `?${new URLSearchParams(params)}`;
+const encode = (params: Record<string, string> | [string, string][]) =>
+  `?${new URLSearchParams(params)}`;
 
 describe('files.list', () => {
   it('answers the seed example: five most recently modified by me, newest first', async () => {
@@ -98,8 +99,67 @@ describe('files.list', () => {
     );
     expect(Object.keys(body)).toEqual(['files']);
     expect(Object.keys(body.files[0])).toEqual(['id', 'name', 'modifiedTime']);
+    const spaced = await listFiles(
+      sandbox,
+      encode({ pageSize: '1', fields: ' nextPageToken , files( id , name ) ' }),
+      token,
+    );
+    expect(Object.keys(spaced.body)).toEqual(['nextPageToken', 'files']);
+    expect(Object.keys(spaced.body.files[0])).toEqual(['id', 'name']);
     const everything = await listFiles(sandbox, encode({ pageSize: '1', fields: '*' }), token);
     expect(everything.body.files[0]).toHaveProperty('webViewLink');
+  });
+
+  it('puts folders first with "folder", starred files first with "starred", then by the next key', async () => {
+    const names = async (orderBy: string) =>
+      (await listFiles(sandbox, encode({ pageSize: '1000', orderBy }), token)).body.files.map(
+        (file: { name: string }) => file.name,
+      );
+    const folders = seeded.filter((file) => file.mimeType.endsWith('.folder')).map((f) => f.name);
+    const byFolder = await names('folder,name');
+    expect(byFolder.slice(0, folders.length)).toEqual([...folders].sort());
+    const starred = seeded.filter((file) => file.starred).map((file) => file.name);
+    const byStar = await names('starred,name');
+    expect(byStar.slice(0, starred.length)).toEqual([...starred].sort());
+    // Files equal under every key keep a stable order: by id.
+    const ids = (
+      await listFiles(sandbox, encode({ pageSize: '1000', orderBy: 'starred' }), token)
+    ).body.files
+      .slice(starred.length)
+      .map((file: { id: string }) => file.id);
+    expect(ids).toEqual([...ids].sort());
+  });
+
+  it('filters with q on mimeType and name, joined by "and"', async () => {
+    const { body } = await listFiles(
+      sandbox,
+      encode({
+        q: "mimeType = 'application/pdf' and name contains 'INVOICE'",
+        fields: 'files(name)',
+      }),
+      token,
+    );
+    expect(body.files).toEqual([{ name: 'Invoice 2026-11.pdf' }]);
+    const notPdf = await listFiles(
+      sandbox,
+      encode({ q: "mimeType != 'application/pdf' and trashed = false", pageSize: '1000' }),
+      token,
+    );
+    expect(notPdf.body.files.some((file: { name: string }) => file.name.endsWith('.pdf'))).toBe(
+      false,
+    );
+  });
+
+  it('answers 404 for other paths and methods, as Google does', async () => {
+    const other = await fetch(`${sandbox.driveApiRoot}drive/v3/about`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(other.status).toBe(404);
+    const post = await fetch(`${sandbox.driveApiRoot}drive/v3/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(post.status).toBe(404);
   });
 
   it('filters with q "trashed = false"', async () => {
@@ -150,6 +210,15 @@ describe('files.list errors, in Google JSON error shape', () => {
     ['pageToken', { pageToken: 'garbage' }],
     ['q', { q: "owner = 'me'" }],
     ['fields', { fields: 'files(id' }],
+    ['fields', { fields: 'files(id name)' }],
+    ['fields', { fields: 'files(id, )' }],
+    [
+      'pageSize',
+      [
+        ['pageSize', '5'],
+        ['pageSize', '6'],
+      ] as [string, string][],
+    ],
   ])('400 INVALID_ARGUMENT naming the bad %s', async (location, params) => {
     const { status, body } = await listFiles(sandbox, encode(params), token);
     expect(status).toBe(400);

@@ -16,6 +16,15 @@ describe('startSandbox options', () => {
     );
   });
 
+  it('rejects options that are not an object, and files that are not a list', async () => {
+    await expect(startSandbox(null as unknown as SandboxOptions)).rejects.toThrow(
+      '[sandbox] options must be an object',
+    );
+    await expect(startSandbox({ files: {} as never })).rejects.toThrow(
+      '[sandbox] "files" must be an array',
+    );
+  });
+
   it('rejects a bad port and a bad lifetime', async () => {
     await expect(startSandbox({ port: 70000 })).rejects.toThrow(/"port" must be an integer/);
     await expect(startSandbox({ accessTokenTtl: 0 })).rejects.toThrow(/"accessTokenTtl"/);
