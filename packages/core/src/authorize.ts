@@ -1,4 +1,5 @@
-import * as client from 'openid-client';
+import * as oauth from 'oauth4webapi';
+import type { TokenEndpointResponse } from 'openid-client';
 import type { ClientSecrets } from './client-secrets.js';
 import { createConfiguration, type FetchLike } from './configuration.js';
 import {
@@ -127,6 +128,14 @@ function authorizationParameters(options: AuthorizeOptions): Record<string, stri
   if (options.loginHint) parameters.login_hint = options.loginHint;
   if (options.includeGrantedScopes) parameters.include_granted_scopes = 'true';
   return { ...parameters, ...options.extraParameters };
+}
+
+/** The authorization endpoint with the client ID and the request's parameters in its query. */
+function authorizationUrl(secrets: ClientSecrets, parameters: Record<string, string>): URL {
+  const url = new URL(secrets.authorizationEndpoint);
+  url.searchParams.set('client_id', secrets.clientId);
+  for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
+  return url;
 }
 
 /** Printable, bounded text from the redirect, fit for a message. */
@@ -260,10 +269,9 @@ function abortError(signal: AbortSignal): InstalledOAuthError {
 export async function authorize(options: AuthorizeOptions): Promise<Credentials> {
   validateOptions(options);
   const { clientSecrets, strategy } = options;
-  const configuration = createConfiguration(clientSecrets, { fetch: options.fetch });
-  const verifier = client.randomPKCECodeVerifier();
-  const challenge = await client.calculatePKCECodeChallenge(verifier);
-  const state = client.randomState();
+  const verifier = oauth.generateRandomCodeVerifier();
+  const challenge = await oauth.calculatePKCECodeChallenge(verifier);
+  const state = oauth.generateRandomState();
   const parameters = authorizationParameters(options);
   const signal = options.signal ?? new AbortController().signal;
 
@@ -273,7 +281,7 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
     strategyName: String(strategy.name),
     requiredRedirectUri: clientSecrets.requiredRedirectUri,
     buildUrl: (redirectUri) =>
-      client.buildAuthorizationUrl(configuration, {
+      authorizationUrl(clientSecrets, {
         ...parameters,
         redirect_uri: redirectUri,
         response_type: 'code',
@@ -313,14 +321,17 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
   // stripped: the same normalised string the authorization URL carried.
   const callbackUrl = new URL(record.redirectUri);
   callbackUrl.search = callback.toString();
-  let response: client.TokenEndpointResponse;
+  const { client, configuration } = await createConfiguration(clientSecrets, {
+    fetch: options.fetch,
+  });
+  let response: TokenEndpointResponse;
   try {
     response = await client.authorizationCodeGrant(configuration, callbackUrl, {
       pkceCodeVerifier: verifier,
       expectedState: state,
     });
   } catch (error) {
-    throw fromOpenIdClientError(error, 'exchange', clientSecrets.tokenEndpoint);
+    throw fromOpenIdClientError(client, error, 'exchange', clientSecrets.tokenEndpoint);
   }
   const credentials = credentialsFromTokenResponse(response, {
     receivedAt: Date.now(),

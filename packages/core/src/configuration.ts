@@ -1,11 +1,13 @@
-import * as client from 'openid-client';
+import type * as OpenIdClient from 'openid-client';
 import type { ClientSecrets } from './client-secrets.js';
+
+export type OpenIdClientModule = typeof OpenIdClient;
 
 /**
  * A fetch-compatible function (openid-client's `CustomFetch`); inject one to observe or
  * fake HTTP in unit tests, or to route through a proxy.
  */
-export type FetchLike = client.CustomFetch;
+export type FetchLike = OpenIdClient.CustomFetch;
 
 export interface ConfigurationOptions {
   /** Revocation endpoint; default {@link defaultRevocationEndpoint}. */
@@ -23,15 +25,25 @@ export function defaultRevocationEndpoint(secrets: ClientSecrets): string {
 }
 
 /**
+ * openid-client, loaded when a token request is about to be made. Loading it (with the `jose`
+ * modules it brings) takes about as long as Node takes to start, and nothing before the token
+ * request needs it: the authorization URL is ready without waiting for it.
+ */
+export function loadOpenIdClient(): Promise<OpenIdClientModule> {
+  return import('openid-client');
+}
+
+/**
  * An openid-client `Configuration` built from the secrets file's static metadata, with no
  * discovery round trip. client_secret_post, because Google's token endpoint wants the secret
  * in the body even with PKCE.
  */
-export function createConfiguration(
+export async function createConfiguration(
   secrets: ClientSecrets,
   options: ConfigurationOptions = {},
-): client.Configuration {
-  const server: client.ServerMetadata = {
+): Promise<{ client: OpenIdClientModule; configuration: OpenIdClient.Configuration }> {
+  const client = await loadOpenIdClient();
+  const server: OpenIdClient.ServerMetadata = {
     issuer: secrets.issuer,
     authorization_endpoint: secrets.authorizationEndpoint,
     token_endpoint: secrets.tokenEndpoint,
@@ -53,5 +65,5 @@ export function createConfiguration(
     client.allowInsecureRequests(configuration);
   }
   if (options.fetch) configuration[client.customFetch] = options.fetch;
-  return configuration;
+  return { client, configuration };
 }

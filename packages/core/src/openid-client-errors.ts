@@ -1,4 +1,4 @@
-import * as client from 'openid-client';
+import type { OpenIdClientModule } from './configuration.js';
 import { InstalledOAuthError } from './errors.js';
 
 export type TokenOperation = 'exchange' | 'refresh' | 'revoke';
@@ -69,6 +69,7 @@ function findNetworkFailure(error: unknown): unknown {
  * the real reason (openid-client keeps it on `cause`), never a token or secret.
  */
 export function fromOpenIdClientError(
+  client: OpenIdClientModule,
   error: unknown,
   operation: TokenOperation,
   endpoint: string,

@@ -1,4 +1,3 @@
-import * as client from 'openid-client';
 import type { ClientSecrets } from './client-secrets.js';
 import { createConfiguration, type FetchLike } from './configuration.js';
 import { type Credentials, credentialsFromTokenResponse } from './credentials.js';
@@ -39,7 +38,9 @@ export async function refreshCredentials(options: RefreshOptions): Promise<Crede
       },
     );
   }
-  const configuration = createConfiguration(clientSecrets, { fetch: options.fetch });
+  const { client, configuration } = await createConfiguration(clientSecrets, {
+    fetch: options.fetch,
+  });
   try {
     const response = await client.refreshTokenGrant(configuration, credentials.refreshToken);
     return credentialsFromTokenResponse(response, {
@@ -47,6 +48,6 @@ export async function refreshCredentials(options: RefreshOptions): Promise<Crede
       previous: credentials,
     });
   } catch (error) {
-    throw fromOpenIdClientError(error, 'refresh', clientSecrets.tokenEndpoint);
+    throw fromOpenIdClientError(client, error, 'refresh', clientSecrets.tokenEndpoint);
   }
 }

@@ -1,4 +1,3 @@
-import * as client from 'openid-client';
 import type { ClientSecrets } from './client-secrets.js';
 import { createConfiguration, defaultRevocationEndpoint, type FetchLike } from './configuration.js';
 import type { Credentials } from './credentials.js';
@@ -48,7 +47,7 @@ export async function revokeCredentials(options: RevokeOptions): Promise<RevokeR
     }
   }
   const endpoint = revocationEndpoint ?? defaultRevocationEndpoint(clientSecrets);
-  const configuration = createConfiguration(clientSecrets, {
+  const { client, configuration } = await createConfiguration(clientSecrets, {
     revocationEndpoint: endpoint,
     fetch: options.fetch,
   });
@@ -65,6 +64,6 @@ export async function revokeCredentials(options: RevokeOptions): Promise<RevokeR
     ) {
       return { revoked, alreadyInvalid: true };
     }
-    throw fromOpenIdClientError(error, 'revoke', endpoint);
+    throw fromOpenIdClientError(client, error, 'revoke', endpoint);
   }
 }
