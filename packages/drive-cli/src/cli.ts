@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import * as commands from './commands.js';
 import { reportError } from './error-boundary.js';
@@ -24,12 +23,8 @@ Credentials are stored in <config-dir>/credentials.json (mode 0600), in the "aut
 format that Google's client libraries read. Progress and the sign-in link go to stderr;
 results go to stdout.`;
 
-function version(): string {
-  const manifest = JSON.parse(
-    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-  ) as { version: string };
-  return manifest.version;
-}
+/** The package's version, written into the bundle by scripts/build.mjs. */
+declare const DRIVE_CLI_VERSION: string;
 
 function addCommonOptions(command: Command): Command {
   return command
@@ -72,7 +67,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
     .description(
       'List your most recently modified Google Drive files, signing in with the OAuth 2.0 installed-app flow.',
     )
-    .version(version(), '-V, --version', 'print the version')
+    .version(DRIVE_CLI_VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', HELP_FOOTER)
     .exitOverride()

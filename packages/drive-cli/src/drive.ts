@@ -88,7 +88,8 @@ function driveError(error: unknown, apiRoot: string): Error {
  * now so that start-up and the sign-in link stay fast. The token goes only to `apiRoot`.
  */
 export async function listFiles(request: ListRequest): Promise<FileList> {
-  const { drive } = await import('@googleapis/drive');
+  // A CommonJS package: its exports are the default export's properties, in Node and bundled.
+  const { drive } = (await import('@googleapis/drive')).default;
   const client = drive({
     version: 'v3',
     rootUrl: request.apiRoot,

@@ -35,14 +35,24 @@ async function withMisbehavingDrive(
   error: { message: string; reason: string },
   run: (apiRoot: string, requests: () => number) => Promise<void>,
 ): Promise<void> {
+  const body = {
+    error: { code: status, message: error.message, errors: [{ ...error, domain: 'global' }] },
+  };
+  return withDriveAnswering(status, body, run);
+}
+
+/** A stand-in for the Drive API that gives every request the same answer. */
+async function withDriveAnswering(
+  status: number,
+  body: object,
+  run: (apiRoot: string, requests: () => number) => Promise<void>,
+): Promise<void> {
   let requests = 0;
   const server = createServer((_req, res) => {
     requests++;
-    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(
-      JSON.stringify({
-        error: { code: status, message: error.message, errors: [{ ...error, domain: 'global' }] },
-      }),
-    );
+    res
+      .writeHead(status, { 'content-type': 'application/json; charset=UTF-8' })
+      .end(JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -139,5 +149,24 @@ describe('Drive API errors: a message saying what to do, and the documented exit
     expect(result.stderr).toMatch(/\n {4}at .*\n/); // a stack frame
     expect(result.stderr).toMatch(/\ncaused by: .*ECONNREFUSED/);
     expectNoSecret(result.stderr, await storedSecrets(env));
+  });
+});
+
+describe('a listing with gaps', () => {
+  it('leaves a cell empty for what Drive left out or sent unreadable', async () => {
+    const env = await signedInEnv();
+    const files = [
+      { mimeType: 'application/pdf' },
+      { id: '1abc', name: 'Untyped', modifiedTime: 'not a time' },
+    ];
+    await withDriveAnswering(200, { files }, async (apiRoot) => {
+      const result = await runCli(['ls'], { ...env, DRIVE_CLI_API_ROOT: apiRoot });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('\t\tPDF\t\nUntyped\t\t\t1abc\n');
+    });
+    await withDriveAnswering(200, {}, async (apiRoot) => {
+      const result = await runCli(['ls'], { ...env, DRIVE_CLI_API_ROOT: apiRoot });
+      expect([result.code, result.stdout]).toEqual([0, '']);
+    });
   });
 });

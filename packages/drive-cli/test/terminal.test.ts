@@ -26,6 +26,8 @@ describe('drive-cli on a terminal', () => {
       { ...named('notes.txt'), name: longName },
       named('Weird \u001b[31mred\u001b[0m name\u0007.txt'),
       named('Team offsite photos'),
+      // U+202E would show "gpj.exe" as "exe.jpg": a file-name spoofing trick.
+      { ...named('Archive'), name: 'photo\u202egpj.exe' },
     ];
     const sandbox = await startSandbox({ files });
     try {
@@ -36,7 +38,7 @@ describe('drive-cli on a terminal', () => {
       );
       expect(screen).toContain('Signed in as sandbox.user@example.com.');
       const table = screen.slice(screen.indexOf('NAME')).trimEnd().split('\n');
-      expect(table).toHaveLength(5);
+      expect(table).toHaveLength(6);
       expect(table[0]).toMatch(/^NAME +MODIFIED +TYPE +ID$/);
       // Most recently modified first, as Drive's orderBy says.
       expect(table[1]).toMatch(/^Quarterly planning — Q4 +2026-11-20 11:00 +Google Doc +1sbx/);
@@ -45,6 +47,7 @@ describe('drive-cli on a terminal', () => {
         new RegExp(`^${longName.slice(0, 47)}… +2026-11-08 00:00 +text/plain +1sbx`),
       );
       expect(table[4]).toMatch(/^Weird \\x1b\[31mred\\x1b\[0m name\\x07\.txt +2026-11-07 /);
+      expect(table[5]).toMatch(/^photo\\u202egpj\.exe +2026-10-/);
       // Every column starts at the same place on every line.
       for (const column of ['MODIFIED', 'TYPE', 'ID']) {
         const start = (table[0] ?? '').indexOf(column);
