@@ -11,7 +11,7 @@ import {
   utimes,
   writeFile,
 } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -272,19 +272,18 @@ describe('getFreshCredentials', () => {
   });
 });
 
+/** A lock file as another process on this machine, sharing the store, would have written it. */
+async function writeLockFile(path: string, owner: { pid: number; createdAt: number }) {
+  await writeFile(path, JSON.stringify({ ...owner, host: hostname(), nonce: 'x' }));
+}
+
+/** A process id that no process has (Linux's pid_max is at most 2^22). */
+const DEAD_PID = 2 ** 22 + 12345;
+
 describe('file lock', () => {
   it('breaks a lock left by a process that died', async () => {
     const path = join(folder, 'credentials.json');
-    await mkdir(folder, { recursive: true });
-    await writeFile(
-      `${path}.lock`,
-      JSON.stringify({
-        pid: 2 ** 22 + 12345,
-        host: (await import('node:os')).hostname(),
-        nonce: 'x',
-        createdAt: Date.now(),
-      }),
-    );
+    await writeLockFile(`${path}.lock`, { pid: DEAD_PID, createdAt: Date.now() });
     const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 2000 } });
     expect(await store.withLock?.(async () => 'ran')).toBe('ran');
   });
@@ -303,30 +302,14 @@ describe('file lock', () => {
 
   it('breaks a lock older than staleAfter even when its owner still runs', async () => {
     const path = join(folder, 'credentials.json');
-    await writeFile(
-      `${path}.lock`,
-      JSON.stringify({
-        pid: process.pid,
-        host: (await import('node:os')).hostname(),
-        nonce: 'x',
-        createdAt: Date.now() - 120_000,
-      }),
-    );
+    await writeLockFile(`${path}.lock`, { pid: process.pid, createdAt: Date.now() - 120_000 });
     const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 2000 } });
     expect(await store.withLock?.(async () => 'ran')).toBe('ran');
   });
 
   it('lets two waiters that break the same stale lock take turns, never overlapping', async () => {
     const path = join(folder, 'credentials.json');
-    await writeFile(
-      `${path}.lock`,
-      JSON.stringify({
-        pid: 2 ** 22 + 1,
-        host: (await import('node:os')).hostname(),
-        nonce: 'x',
-        createdAt: Date.now(),
-      }),
-    );
+    await writeLockFile(`${path}.lock`, { pid: DEAD_PID, createdAt: Date.now() });
     const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 5000 } });
     const events: string[] = [];
     const task = (name: string) => async () => {
@@ -355,15 +338,7 @@ describe('file lock', () => {
 
   it('gives up with a clear error while a live process holds the lock', async () => {
     const path = join(folder, 'credentials.json');
-    await writeFile(
-      `${path}.lock`,
-      JSON.stringify({
-        pid: process.pid,
-        host: (await import('node:os')).hostname(),
-        nonce: 'x',
-        createdAt: Date.now(),
-      }),
-    );
+    await writeLockFile(`${path}.lock`, { pid: process.pid, createdAt: Date.now() });
     const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 200 } });
     expect(await code(store.withLock?.(async () => 'ran') ?? Promise.resolve())).toMatch(
       /^TOKEN_STORE_ERROR: Timed out waiting for the lock/,

@@ -11,7 +11,16 @@ import {
   startSandbox,
 } from '@installed-oauth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cliPath, expectNoSecret, runCli, sandboxEnv, startCli } from './helpers.js';
+import {
+  cliPath,
+  credentialsPath,
+  expectNoSecret,
+  readStored,
+  runCli,
+  sandboxEnv,
+  signedInEnv,
+  startCli,
+} from './helpers.js';
 
 const exec = promisify(execFile);
 let sandbox: Sandbox;
@@ -20,22 +29,11 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-const credentialsPath = (env: NodeJS.ProcessEnv) =>
-  join(env.DRIVE_CLI_CONFIG_DIR ?? '', 'credentials.json');
-const readStored = async (env: NodeJS.ProcessEnv) =>
-  JSON.parse(await readFile(credentialsPath(env), 'utf8'));
 const topFive = seedDriveFiles()
   .filter((file) => file.modifiedByMeTime)
   .sort((a, b) => String(b.modifiedByMeTime).localeCompare(String(a.modifiedByMeTime)))
   .slice(0, 5)
   .map((file) => file.name);
-
-async function signedInEnv(extra: NodeJS.ProcessEnv = {}) {
-  const env = await sandboxEnv(sandbox, extra);
-  const first = await runCli(['login'], env);
-  expect(first.code).toBe(0);
-  return env;
-}
 
 describe('help and version', () => {
   it('print to stdout, exit 0 and create no files', async () => {
@@ -92,7 +90,7 @@ describe('drive-cli ls', () => {
   });
 
   it('prints the Drive response object with --json, and honours --limit and --order-by', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const result = await runCli(['ls', '--json', '--limit', '3', '--order-by', 'name'], env);
     expect(result.code).toBe(0);
     const response = JSON.parse(result.stdout);
@@ -103,7 +101,7 @@ describe('drive-cli ls', () => {
   });
 
   it('refreshes an expired access token by itself and stores the new one', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const stored = await readStored(env);
     await writeFile(
       credentialsPath(env),
@@ -120,7 +118,7 @@ describe('drive-cli ls', () => {
   });
 
   it('refreshes once and retries when Drive answers 401 before the expiry', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const stored = await readStored(env);
     await writeFile(
       credentialsPath(env),
@@ -134,7 +132,7 @@ describe('drive-cli ls', () => {
   });
 
   it('asks to sign in again (exit 5) when the grant was revoked, leaving the file unchanged', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const stored = await readStored(env);
     await fetch(sandbox.revocationEndpoint, {
       method: 'POST',
@@ -172,7 +170,7 @@ describe('drive-cli ls', () => {
   });
 
   it('exits quietly when the reader of its output goes away (ls | head -1)', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const { stdout, stderr } = await exec(
       'bash',
       ['-o', 'pipefail', '-c', `"${process.execPath}" "${cliPath}" ls --limit 100 | head -1`],
@@ -192,7 +190,7 @@ describe('drive-cli ls', () => {
 
 describe('other commands', () => {
   it('status shows account, scopes, expiry and path — never a secret', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const stored = await readStored(env);
     const result = await runCli(['status'], env);
     expect(result.code).toBe(0);
@@ -214,7 +212,7 @@ describe('other commands', () => {
   });
 
   it('token prints a valid access token on stdout and nothing else', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const result = await runCli(['token'], env);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
@@ -226,7 +224,7 @@ describe('other commands', () => {
   });
 
   it('logout revokes at the server, deletes the file, and a second logout has nothing to do', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const stored = await readStored(env);
     const revocations = sandbox.counters.revocations;
     const result = await runCli(['logout'], env);
@@ -351,7 +349,7 @@ describe('failures: message, exit code, and nothing changed on disk', () => {
   });
 
   it('a Drive API that is down exits 6, keeping the credentials', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const before = await readFile(credentialsPath(env), 'utf8');
     const result = await runCli(['ls'], { ...env, DRIVE_CLI_API_ROOT: 'http://127.0.0.1:9/' });
     expect(result.code).toBe(6);

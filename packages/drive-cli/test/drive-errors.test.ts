@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { expectNoSecret, runCli, sandboxEnv } from './helpers.js';
+import { expectNoSecret, readStored, runCli, signedInEnv } from './helpers.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -12,16 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-async function signedInEnv() {
-  const env = await sandboxEnv(sandbox);
-  expect((await runCli(['login'], env)).code).toBe(0);
-  return env;
-}
-
 const storedSecrets = async (env: NodeJS.ProcessEnv) => {
-  const stored = JSON.parse(
-    await readFile(join(env.DRIVE_CLI_CONFIG_DIR ?? '', 'credentials.json'), 'utf8'),
-  );
+  const stored = await readStored(env);
   return [stored.token, stored.refresh_token, sandbox.clientSecret];
 };
 
@@ -64,7 +54,7 @@ async function withDriveAnswering(
 
 describe('Drive API errors: a message saying what to do, and the documented exit code', () => {
   it('a bad --order-by exits 2 with the reason Drive gave', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const result = await runCli(['ls', '--order-by', 'colour desc'], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
@@ -73,7 +63,7 @@ describe('Drive API errors: a message saying what to do, and the documented exit
   });
 
   it('a grant without the Drive scope (403 insufficientPermissions) exits 5: sign in again', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     await withMisbehavingDrive(
       403,
       {
@@ -91,7 +81,7 @@ describe('Drive API errors: a message saying what to do, and the documented exit
   });
 
   it('a rate limit (403 without a scope problem) exits 6 and does not ask to sign in again', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     await withMisbehavingDrive(
       403,
       { message: 'User rate limit exceeded.', reason: 'userRateLimitExceeded' },
@@ -106,7 +96,7 @@ describe('Drive API errors: a message saying what to do, and the documented exit
   });
 
   it('an outage (503) exits 6, naming the API and its answer', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     await withMisbehavingDrive(
       503,
       { message: 'Backend Error', reason: 'backendError' },
@@ -121,7 +111,7 @@ describe('Drive API errors: a message saying what to do, and the documented exit
   });
 
   it('a token refused even after a refresh exits 5, after exactly one refresh and two tries', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const refreshes = sandbox.counters.refreshGrants;
     await withMisbehavingDrive(
       401,
@@ -139,7 +129,7 @@ describe('Drive API errors: a message saying what to do, and the documented exit
   });
 
   it('--debug adds the stack and its causes, and still no secret', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const result = await runCli(['ls', '--debug'], {
       ...env,
       DRIVE_CLI_API_ROOT: 'http://127.0.0.1:9/',
@@ -154,7 +144,7 @@ describe('Drive API errors: a message saying what to do, and the documented exit
 
 describe('a listing with gaps', () => {
   it('leaves a cell empty for what Drive left out or sent unreadable', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const files = [
       { mimeType: 'application/pdf' },
       { id: '1abc', name: 'Untyped', modifiedTime: 'not a time' },

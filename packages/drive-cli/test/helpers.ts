@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,4 +114,30 @@ export function expectNoSecret(text: string, secrets: (string | undefined)[]): v
     if (secret && text.includes(secret))
       throw new Error(`a secret leaked into the output: …${text.slice(0, 120)}…`);
   }
+}
+
+/** Where drive-cli keeps its credentials in an environment made by {@link sandboxEnv}. */
+export function credentialsPath(env: NodeJS.ProcessEnv): string {
+  return join(env.DRIVE_CLI_CONFIG_DIR ?? '', 'credentials.json');
+}
+
+/** The stored credentials file, parsed. */
+export async function readStored(env: NodeJS.ProcessEnv) {
+  return JSON.parse(await readFile(credentialsPath(env), 'utf8'));
+}
+
+/** Replaces the stored credentials file, as another program (or an older version) might. */
+export function writeStored(env: NodeJS.ProcessEnv, json: object): Promise<void> {
+  return writeFile(credentialsPath(env), JSON.stringify(json), { mode: 0o600 });
+}
+
+/** An environment already signed in with `drive-cli login` (the consent agent as browser). */
+export async function signedInEnv(
+  sandbox: Sandbox,
+  extra: NodeJS.ProcessEnv = {},
+): Promise<NodeJS.ProcessEnv> {
+  const env = await sandboxEnv(sandbox, extra);
+  const login = await runCli(['login'], env);
+  if (login.code !== 0) throw new Error(`drive-cli login exited ${login.code}: ${login.stderr}`);
+  return env;
 }

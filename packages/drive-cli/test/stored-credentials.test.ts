@@ -1,8 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { runCli, sandboxEnv } from './helpers.js';
+import { credentialsPath, readStored, runCli, signedInEnv, writeStored } from './helpers.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -10,22 +9,9 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-const credentialsPath = (env: NodeJS.ProcessEnv) =>
-  join(env.DRIVE_CLI_CONFIG_DIR ?? '', 'credentials.json');
-const readStored = async (env: NodeJS.ProcessEnv) =>
-  JSON.parse(await readFile(credentialsPath(env), 'utf8'));
-const writeStored = (env: NodeJS.ProcessEnv, json: object) =>
-  writeFile(credentialsPath(env), JSON.stringify(json), { mode: 0o600 });
-
-async function signedInEnv() {
-  const env = await sandboxEnv(sandbox);
-  expect((await runCli(['login'], env)).code).toBe(0);
-  return env;
-}
-
 describe('credentials already on disk', () => {
   it('signing in again keeps the refresh token, which Google sends only with the consent screen', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const first = await readStored(env);
     const exchanges = sandbox.counters.authorizationCodeGrants;
     const again = await runCli(['login'], env);
@@ -42,7 +28,7 @@ describe('credentials already on disk', () => {
   });
 
   it('reads a gcloud-style file (refresh token only), shows what it cannot know, and refreshes on use', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const { type, client_id, client_secret, refresh_token } = await readStored(env);
     await writeStored(env, {
       type,
@@ -76,7 +62,7 @@ describe('credentials already on disk', () => {
   });
 
   it('status says an expired access token will be refreshed on next use', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     await writeStored(env, { ...(await readStored(env)), expiry: '2026-01-01T00:00:00.000Z' });
     const result = await runCli(['status'], env);
     expect(result.stdout).toMatch(
@@ -85,7 +71,7 @@ describe('credentials already on disk', () => {
   });
 
   it('signs in afresh over credentials of another OAuth client, and status counts them as none', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const stored = await readStored(env);
     await writeStored(env, { ...stored, client_id: 'someone-else.apps.googleusercontent.com' });
     const status = await runCli(['status'], env);
@@ -100,7 +86,7 @@ describe('credentials already on disk', () => {
   });
 
   it('logout after the grant was ended elsewhere says so and still deletes the file', async () => {
-    const env = await signedInEnv();
+    const env = await signedInEnv(sandbox);
     const stored = await readStored(env);
     await fetch(sandbox.revocationEndpoint, {
       method: 'POST',

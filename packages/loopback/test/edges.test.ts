@@ -14,6 +14,7 @@ import {
   failure,
   raw,
   sandboxSecrets,
+  startFlow,
   urlRecorder,
 } from './helpers.js';
 
@@ -181,14 +182,8 @@ describe('pages and malformed requests', () => {
   });
 
   it('refuses requests on the side (no Host, an unreadable target, POST to the landing page) and still completes', async () => {
-    const recorder = urlRecorder();
-    const strategy = createLoopbackStrategy({
-      openBrowser: recorder.openBrowser,
-      output: captureOutput().output,
-    });
-    const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
-    const url = await recorder.url;
-    const redirectUri = new URL(url.searchParams.get('redirect_uri') ?? '');
+    const flow = startFlow(clientSecrets);
+    const [url, redirectUri] = await Promise.all([flow.authorizationUrl, flow.redirectUri]);
     // HTTP/1.0 needs no Host header; without one the request cannot be for this receiver.
     expect(await sendBytes(redirectUri, 'GET / HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 421 /);
     const unreadable = `GET http://[::1/ HTTP/1.1\r\nHost: ${redirectUri.host}\r\nConnection: close\r\n\r\n`;
@@ -198,21 +193,15 @@ describe('pages and malformed requests', () => {
     const post = await raw(redirectUri, { method: 'POST', path: LANDING_PATH });
     expect([post.status, post.headers.allow]).toEqual([405, 'GET']);
     expect((await raw(redirectUri, { path: LANDING_PATH })).status).toBe(200);
-    expect((await result).accessToken).toBeTruthy();
+    expect((await flow.result).accessToken).toBeTruthy();
   });
 
   it('answers a request that is not HTTP with a bare 400 and keeps waiting', async () => {
-    const recorder = urlRecorder();
-    const strategy = createLoopbackStrategy({
-      openBrowser: recorder.openBrowser,
-      output: captureOutput().output,
-    });
-    const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
-    const url = await recorder.url;
-    const redirectUri = new URL(url.searchParams.get('redirect_uri') ?? '');
+    const flow = startFlow(clientSecrets);
+    const [url, redirectUri] = await Promise.all([flow.authorizationUrl, flow.redirectUri]);
     const answer = await sendBytes(redirectUri, 'THIS IS NOT HTTP\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     await runConsentAgent(url.href);
-    expect((await result).accessToken).toBeTruthy();
+    expect((await flow.result).accessToken).toBeTruthy();
   });
 });

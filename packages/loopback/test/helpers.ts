@@ -2,8 +2,14 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { type ClientSecrets, InstalledOAuthError, parseClientSecrets } from '@installed-oauth/core';
+import {
+  authorize,
+  type ClientSecrets,
+  InstalledOAuthError,
+  parseClientSecrets,
+} from '@installed-oauth/core';
 import type { Sandbox } from '@installed-oauth/sandbox';
+import { createLoopbackStrategy, type LoopbackOptions } from '../src/index.js';
 
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
 export const consentAgentBin = fileURLToPath(
@@ -21,6 +27,26 @@ export function urlRecorder() {
     announce = resolve;
   });
   return { url, openBrowser: (href: string) => announce(new URL(href)) };
+}
+
+/**
+ * Starts a sign-in whose "browser" only records the URL; the test plays the browser. The
+ * result is observed by each test (a rejection here is not unhandled).
+ */
+export function startFlow(clientSecrets: ClientSecrets, options: LoopbackOptions = {}) {
+  const recorder = urlRecorder();
+  const out = captureOutput();
+  const strategy = createLoopbackStrategy({
+    openBrowser: recorder.openBrowser,
+    output: out.output,
+    ...options,
+  });
+  const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+  result.catch(() => {});
+  const redirectUri = recorder.url.then(
+    (url) => new URL(url.searchParams.get('redirect_uri') ?? ''),
+  );
+  return { result, authorizationUrl: recorder.url, redirectUri, output: out.text };
 }
 
 /** Collects what the strategy prints. */

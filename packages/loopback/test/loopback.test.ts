@@ -14,6 +14,7 @@ import {
   raw,
   sandboxSecrets,
   slowSocket,
+  startFlow,
   urlRecorder,
 } from './helpers.js';
 
@@ -27,21 +28,7 @@ afterAll(() => sandbox.close());
 
 const quiet = () => captureOutput().output;
 
-function start(options: LoopbackOptions = {}) {
-  const recorder = urlRecorder();
-  const out = captureOutput();
-  const strategy = createLoopbackStrategy({
-    openBrowser: recorder.openBrowser,
-    output: out.output,
-    ...options,
-  });
-  const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
-  result.catch(() => {}); // observed by each test
-  const redirectUri = recorder.url.then(
-    (url) => new URL(url.searchParams.get('redirect_uri') ?? ''),
-  );
-  return { result, authorizationUrl: recorder.url, redirectUri, output: out.text };
-}
+const start = (options: LoopbackOptions = {}) => startFlow(clientSecrets, options);
 
 describe('contract v1', () => {
   it('passes the conformance kit', async () => {
