@@ -16,6 +16,7 @@ import {
   credentialsPath,
   expectNoSecret,
   readStored,
+  revokeAtServer,
   runCli,
   sandboxEnv,
   signedInEnv,
@@ -134,14 +135,7 @@ describe('drive-cli ls', () => {
   it('asks to sign in again (exit 5) when the grant was revoked, leaving the file unchanged', async () => {
     const env = await signedInEnv(sandbox);
     const stored = await readStored(env);
-    await fetch(sandbox.revocationEndpoint, {
-      method: 'POST',
-      body: new URLSearchParams({
-        token: stored.refresh_token,
-        client_id: sandbox.clientId,
-        client_secret: sandbox.clientSecret,
-      }),
-    });
+    await revokeAtServer(sandbox, stored.refresh_token);
     const before = await readFile(credentialsPath(env), 'utf8');
     const result = await runCli(['ls'], env);
     expect(result.code).toBe(5);

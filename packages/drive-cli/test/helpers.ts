@@ -141,3 +141,16 @@ export async function signedInEnv(
   if (login.code !== 0) throw new Error(`drive-cli login exited ${login.code}: ${login.stderr}`);
   return env;
 }
+
+/** Ends the grant at the authorization server, as the user would on their Google account page. */
+export async function revokeAtServer(sandbox: Sandbox, token: string): Promise<void> {
+  const response = await fetch(sandbox.revocationEndpoint, {
+    method: 'POST',
+    body: new URLSearchParams({
+      token,
+      client_id: sandbox.clientId,
+      client_secret: sandbox.clientSecret,
+    }),
+  });
+  if (!response.ok) throw new Error(`revocation answered ${response.status}`);
+}

@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { credentialsPath, readStored, runCli, signedInEnv, writeStored } from './helpers.js';
+import {
+  credentialsPath,
+  readStored,
+  revokeAtServer,
+  runCli,
+  signedInEnv,
+  writeStored,
+} from './helpers.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -88,14 +95,7 @@ describe('credentials already on disk', () => {
   it('logout after the grant was ended elsewhere says so and still deletes the file', async () => {
     const env = await signedInEnv(sandbox);
     const stored = await readStored(env);
-    await fetch(sandbox.revocationEndpoint, {
-      method: 'POST',
-      body: new URLSearchParams({
-        token: stored.refresh_token,
-        client_id: sandbox.clientId,
-        client_secret: sandbox.clientSecret,
-      }),
-    });
+    await revokeAtServer(sandbox, stored.refresh_token);
     const result = await runCli(['logout'], env);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(

@@ -7,7 +7,7 @@ import {
   startSandbox,
 } from '@installed-oauth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createLoopbackStrategy, LANDING_PATH } from '../src/index.js';
+import { createLoopbackStrategy, LANDING_PATH, type LoopbackOptions } from '../src/index.js';
 import {
   captureOutput,
   DRIVE_SCOPE,
@@ -80,46 +80,38 @@ describe('opening the browser', () => {
     expect((await result).accessToken).toBeTruthy();
   });
 
-  it('reports a BROWSER command killed by a signal, and an empty one', async () => {
-    for (const [browser, reason] of [
-      [`sh -c 'kill -TERM $$'`, 'BROWSER command "sh" was stopped by SIGTERM'],
-      ['""', 'BROWSER is empty'],
-    ]) {
-      const out = captureOutput();
-      const controller = new AbortController();
-      const strategy = createLoopbackStrategy({ output: out.output, env: { BROWSER: browser } });
-      const result = authorize({
-        clientSecrets,
-        scopes: [DRIVE_SCOPE],
-        strategy,
-        signal: controller.signal,
-      });
-      await waitFor(() => out.text().includes('Could not open a browser'));
-      expect(out.text()).toContain(`Could not open a browser (${reason}). Open the URL above`);
-      controller.abort();
-      expect(await codeOf(result)).toBe('AUTHORIZATION_CANCELLED');
-    }
-  });
-
-  it('reports an openBrowser function that throws something other than an Error', async () => {
+  /** What the strategy prints when the browser cannot be opened; the sign-in is then cancelled. */
+  async function browserWarning(options: LoopbackOptions): Promise<string> {
     const out = captureOutput();
     const controller = new AbortController();
-    const strategy = createLoopbackStrategy({
-      output: out.output,
-      openBrowser: () => {
-        throw 'no browser here';
-      },
-    });
     const result = authorize({
       clientSecrets,
       scopes: [DRIVE_SCOPE],
-      strategy,
+      strategy: createLoopbackStrategy({ output: out.output, ...options }),
       signal: controller.signal,
     });
     await waitFor(() => out.text().includes('Could not open a browser'));
-    expect(out.text()).toContain('Could not open a browser (no browser here).');
     controller.abort();
     expect(await codeOf(result)).toBe('AUTHORIZATION_CANCELLED');
+    return out.text();
+  }
+
+  it('reports a BROWSER command killed by a signal, and an empty one', async () => {
+    expect(await browserWarning({ env: { BROWSER: `sh -c 'kill -TERM $$'` } })).toContain(
+      'Could not open a browser (BROWSER command "sh" was stopped by SIGTERM). Open the URL above',
+    );
+    expect(await browserWarning({ env: { BROWSER: '""' } })).toContain(
+      'Could not open a browser (BROWSER is empty). Open the URL above',
+    );
+  });
+
+  it('reports an openBrowser function that throws something other than an Error', async () => {
+    const thrower = () => {
+      throw 'no browser here';
+    };
+    expect(await browserWarning({ openBrowser: thrower })).toContain(
+      'Could not open a browser (no browser here).',
+    );
   });
 
   it('reports an openBrowser function that throws, and keeps waiting', async () => {
