@@ -309,7 +309,7 @@ describe('failures: message, exit code, and nothing changed on disk', () => {
     const env = await sandboxEnv(sandbox, { BROWSER: 'true' });
     const result = await runCli(['login', '--timeout', '0.5'], env);
     expect(result.code).toBe(4);
-    expect(result.stderr).toMatch(/No sign-in response arrived within/);
+    expect(result.stderr).toMatch(/^drive-cli: No sign-in response arrived within 0.5 seconds\.$/m);
     expect(existsSync(credentialsPath(env))).toBe(false);
   });
 

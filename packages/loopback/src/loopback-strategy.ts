@@ -117,12 +117,12 @@ async function receive(
     const url = request.buildAuthorizationUrl(`http://${authority}${options.redirectPath}`);
     if (!active) return await flow; // aborted while binding
     timer = setTimeout(() => {
-      const seconds = Math.round(options.timeoutMs / 1000);
+      const seconds = Number((options.timeoutMs / 1000).toFixed(1));
       finish(() =>
         rejectFlow(
           new InstalledOAuthError(
             'AUTHORIZATION_TIMED_OUT',
-            `No sign-in response arrived within ${seconds} seconds.`,
+            `No sign-in response arrived within ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
             {
               hint: 'Run it again and finish the sign-in in the browser sooner, or allow more time.',
             },
