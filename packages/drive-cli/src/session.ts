@@ -8,6 +8,7 @@ import {
   type TokenStore,
 } from '@installed-oauth/core';
 import { createFileTokenStore, readClientSecretsFile } from '@installed-oauth/core/node';
+import { CliError, ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
 import { SCOPES, type Settings } from './settings.js';
 
@@ -62,10 +63,28 @@ export async function signIn(session: Session): Promise<Credentials> {
     process.off('SIGINT', onInterrupt);
   }
   if (!credentials.refreshToken && previous?.refreshToken) {
-    credentials = { ...credentials, refreshToken: previous.refreshToken };
+    credentials = keepRefreshToken(credentials, previous);
   }
   await session.store.save(credentials);
   return credentials;
+}
+
+/**
+ * Google sends a refresh token only with the consent screen, which is skipped when the account
+ * has authorized drive-cli before: the stored refresh token is kept then. But only for the same
+ * account — the user may have picked another one in Google's account chooser.
+ */
+function keepRefreshToken(credentials: Credentials, previous: Credentials): Credentials {
+  const now = claimsOf(credentials).sub;
+  const before = claimsOf(previous).sub;
+  if (now !== undefined && before !== undefined && now !== before) {
+    throw new CliError(
+      ExitCode.authorizationNotCompleted,
+      `Signed in as ${accountOf(credentials) ?? 'another account'}, but Google sent no refresh token for it (it does only with the consent screen, skipped for an account that authorized drive-cli before), and the stored one belongs to ${accountOf(previous) ?? 'another account'}. Nothing was changed.`,
+      'Run drive-cli logout, then drive-cli login: with nothing stored, the consent screen is shown.',
+    );
+  }
+  return { ...credentials, refreshToken: previous.refreshToken };
 }
 
 /** Fresh credentials: stored ones (refreshed if expired), or a new sign-in when `signInIfNeeded`. */
@@ -92,16 +111,29 @@ export async function freshCredentials(
   return { credentials, signedIn: false };
 }
 
+/**
+ * The account claims of the ID token, if there is one. Read without checking the signature:
+ * the token came straight from Google's token endpoint over TLS, and the claims only name and
+ * tell apart accounts here; they authorize nothing.
+ */
+function claimsOf(credentials: Credentials): { sub?: string; email?: string } {
+  const payload = credentials.idToken?.split('.')[1];
+  if (!payload) return {};
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    return {
+      sub: typeof claims.sub === 'string' ? claims.sub : undefined,
+      email: typeof claims.email === 'string' ? claims.email : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
 /** The account's e-mail address from the ID token, if there is one (display only). */
 export function accountOf(credentials: Credentials): string | undefined {
-  const payload = credentials.idToken?.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-      email?: unknown;
-    };
-    return typeof claims.email === 'string' ? claims.email : undefined;
-  } catch {
-    return undefined;
-  }
+  return claimsOf(credentials).email;
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { consentAgentPath, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   credentialsPath,
@@ -32,6 +32,31 @@ describe('credentials already on disk', () => {
     const refreshes = sandbox.counters.refreshGrants;
     expect((await runCli(['ls'], env)).code).toBe(0);
     expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
+  });
+
+  it('refuses to pair one account with the refresh token of another, changing nothing', async () => {
+    const env = await signedInEnv(sandbox); // as sandbox.user@example.com
+    const agent = `"${process.execPath}" "${consentAgentPath}"`;
+    // Another account authorizes drive-cli for the first time: the consent screen, a refresh token.
+    const other = await runCli(['login'], {
+      ...env,
+      BROWSER: `${agent} --login other@example.com`,
+    });
+    expect(other.stderr).toMatch(/^Signed in as other@example\.com\./m);
+    const before = await readFile(credentialsPath(env), 'utf8');
+    // Back to the first account, which authorized drive-cli before: no consent screen, so
+    // Google sends no refresh token, and the stored one is the other account's.
+    const back = await runCli(['login'], env);
+    expect(back.code).toBe(4);
+    expect(back.stderr).toMatch(
+      /^drive-cli: Signed in as sandbox\.user@example\.com, but Google sent no refresh token for it .* the stored one belongs to other@example\.com\. Nothing was changed\.\n {2}Run drive-cli logout, then drive-cli login/m,
+    );
+    expect(await readFile(credentialsPath(env), 'utf8')).toBe(before);
+    // What the hint says works: with nothing stored, the consent screen and a refresh token.
+    expect((await runCli(['logout'], env)).code).toBe(0);
+    const fresh = await runCli(['login'], env);
+    expect(fresh.stderr).toMatch(/^Signed in as sandbox\.user@example\.com\./m);
+    expect((await readStored(env)).refresh_token).toEqual(expect.any(String));
   });
 
   it('reads a gcloud-style file (refresh token only), shows what it cannot know, and refreshes on use', async () => {
