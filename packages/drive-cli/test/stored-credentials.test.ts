@@ -93,6 +93,14 @@ describe('credentials already on disk', () => {
     expect((await readStored(env)).token).toEqual(expect.any(String));
   });
 
+  it('signing in again over a file that names no account keeps its refresh token', async () => {
+    const env = await signedInEnv(sandbox);
+    const { type, client_id, client_secret, refresh_token } = await readStored(env);
+    await writeStored(env, { type, client_id, client_secret, refresh_token });
+    expect((await runCli(['login'], env)).code).toBe(0);
+    expect((await readStored(env)).refresh_token).toBe(refresh_token);
+  });
+
   it('status says an expired access token will be refreshed on next use', async () => {
     const env = await signedInEnv(sandbox);
     await writeStored(env, { ...(await readStored(env)), expiry: '2026-01-01T00:00:00.000Z' });
