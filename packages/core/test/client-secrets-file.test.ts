@@ -56,14 +56,14 @@ function nodeForNobody(): string {
   return found;
 }
 
-/** The built reader copied to a world-readable folder (it imports nothing outside dist/). */
+/** The built node entry point copied to a world-readable folder (it imports nothing outside dist/). */
 async function copyReaderForNobody(): Promise<string> {
   const target = await mkdtemp(join(tmpdir(), 'core-dist-'));
   await cp(fileURLToPath(new URL('../dist/', import.meta.url)), join(target, 'dist'), {
     recursive: true,
   });
   await chmod(target, 0o755);
-  return join(target, 'dist', 'node', 'client-secrets-file.js');
+  return join(target, 'dist', 'node', 'index.js');
 }
 
 describe('readClientSecretsFile', () => {
