@@ -1,7 +1,7 @@
 // Builds the drive-cli command: one ESM bundle of drive-cli's own code and its third-party
-// dependencies (commander, env-paths, yocto-spinner and Google's Drive client), loaded far
-// faster than ~400 separate files. The @installed-oauth packages stay ordinary dependencies,
-// so their fixes reach users through semver. Code needed only for `ls` (the Drive client) and
+// dependencies (commander, env-paths, yocto-spinner, undici and Google's Drive client), loaded
+// far faster than ~400 separate files. The @installed-oauth packages stay ordinary
+// dependencies, so their fixes reach users through semver. Code needed only for `ls` (the Drive client) and
 // for a sign-in (the redirect strategies) sits in chunks loaded when needed. The licences of
 // everything bundled are written to dist/THIRD_PARTY_LICENSES.md.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,10 @@ const result = await build({
   platform: 'node',
   target: 'node20.19',
   packages: 'bundle',
-  external: ['@installed-oauth/*'],
+  // https-proxy-agent is CommonJS that gaxios loads with import() and then reads a named export
+  // of: in a bundle only the default export survives, and HTTPS_PROXY broke ("HttpsProxyAgent
+  // is not a constructor"). Left to Node, whose import() of CommonJS has the named exports.
+  external: ['@installed-oauth/*', 'https-proxy-agent'],
   define: { DRIVE_CLI_VERSION: JSON.stringify(manifest.version) },
   // The bundled CommonJS packages (Google's client) call require() for Node's built-ins.
   banner: {

@@ -12,6 +12,7 @@ Environment:
   BROWSER                        command that opens the sign-in link (run without a shell, URL last)
   OAUTHLIB_INSECURE_TRANSPORT=1  allow http:// endpoints on loopback hosts only (tests, sandbox)
   DRIVE_CLI_API_ROOT             Drive API root URL (default https://www.googleapis.com/)
+  HTTPS_PROXY, HTTP_PROXY        proxy for the requests to Google; NO_PROXY: hosts that bypass it
   DEBUG                          any value: print stacks on errors, like --debug
 
 Exit codes:

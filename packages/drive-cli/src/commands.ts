@@ -70,7 +70,11 @@ export async function logout(settings: Settings, io: Io): Promise<void> {
     say(io, 'Not signed in; nothing to do.');
     return;
   }
-  const result = await revokeCredentials({ clientSecrets: session.clientSecrets, credentials });
+  const result = await revokeCredentials({
+    clientSecrets: session.clientSecrets,
+    credentials,
+    fetch: session.fetch,
+  });
   await session.store.delete();
   say(
     io,

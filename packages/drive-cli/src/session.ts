@@ -2,6 +2,7 @@ import {
   authorize,
   type ClientSecrets,
   type Credentials,
+  type FetchLike,
   getFreshCredentials,
   InstalledOAuthError,
   isExpired,
@@ -10,6 +11,7 @@ import {
 import { createFileTokenStore, readClientSecretsFile } from '@installed-oauth/core/node';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
+import { tokenRequestFetch } from './network.js';
 import { SCOPES, type Settings } from './settings.js';
 
 export interface Session {
@@ -17,6 +19,8 @@ export interface Session {
   clientSecrets: ClientSecrets;
   store: TokenStore;
   io: Io;
+  /** For token requests: through the proxy of HTTPS_PROXY / HTTP_PROXY when one is set. */
+  fetch: FetchLike | undefined;
 }
 
 export async function openSession(settings: Settings, io: Io): Promise<Session> {
@@ -24,7 +28,7 @@ export async function openSession(settings: Settings, io: Io): Promise<Session> 
     allowInsecureTransport: settings.allowInsecureTransport,
   });
   const store = createFileTokenStore({ path: settings.credentialsPath, clientSecrets });
-  return { settings, clientSecrets, store, io };
+  return { settings, clientSecrets, store, io, fetch: await tokenRequestFetch(io.env) };
 }
 
 /** The stored credentials, or undefined when not signed in (or signed in with another client). */
@@ -57,6 +61,7 @@ export async function signIn(session: Session): Promise<Credentials> {
       signal: controller.signal,
       // Google sends a refresh token only with the consent screen: ask for it when none is held.
       hasRefreshToken: Boolean(previous?.refreshToken),
+      fetch: session.fetch,
     });
   } finally {
     chosen.stop();
@@ -107,6 +112,7 @@ export async function freshCredentials(
     store: session.store,
     clientSecrets: session.clientSecrets,
     forceRefresh: options.forceRefresh,
+    fetch: session.fetch,
   });
   return { credentials, signedIn: false };
 }
