@@ -1,4 +1,3 @@
-import * as oauth from 'oauth4webapi';
 import type { TokenEndpointResponse } from 'openid-client';
 import type { ClientSecrets } from './client-secrets.js';
 import { createConfiguration, type FetchLike } from './configuration.js';
@@ -128,14 +127,6 @@ function authorizationParameters(options: AuthorizeOptions): Record<string, stri
   if (options.loginHint) parameters.login_hint = options.loginHint;
   if (options.includeGrantedScopes) parameters.include_granted_scopes = 'true';
   return { ...parameters, ...options.extraParameters };
-}
-
-/** The authorization endpoint with the client ID and the request's parameters in its query. */
-function authorizationUrl(secrets: ClientSecrets, parameters: Record<string, string>): URL {
-  const url = new URL(secrets.authorizationEndpoint);
-  url.searchParams.set('client_id', secrets.clientId);
-  for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
-  return url;
 }
 
 /** Printable, bounded text from the redirect, fit for a message. */
@@ -269,9 +260,12 @@ function abortError(signal: AbortSignal): InstalledOAuthError {
 export async function authorize(options: AuthorizeOptions): Promise<Credentials> {
   validateOptions(options);
   const { clientSecrets, strategy } = options;
-  const verifier = oauth.generateRandomCodeVerifier();
-  const challenge = await oauth.calculatePKCECodeChallenge(verifier);
-  const state = oauth.generateRandomState();
+  const { client, configuration } = await createConfiguration(clientSecrets, {
+    fetch: options.fetch,
+  });
+  const verifier = client.randomPKCECodeVerifier();
+  const challenge = await client.calculatePKCECodeChallenge(verifier);
+  const state = client.randomState();
   const parameters = authorizationParameters(options);
   const signal = options.signal ?? new AbortController().signal;
 
@@ -281,7 +275,7 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
     strategyName: String(strategy.name),
     requiredRedirectUri: clientSecrets.requiredRedirectUri,
     buildUrl: (redirectUri) =>
-      authorizationUrl(clientSecrets, {
+      client.buildAuthorizationUrl(configuration, {
         ...parameters,
         redirect_uri: redirectUri,
         response_type: 'code',
@@ -321,9 +315,6 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
   // stripped: the same normalised string the authorization URL carried.
   const callbackUrl = new URL(record.redirectUri);
   callbackUrl.search = callback.toString();
-  const { client, configuration } = await createConfiguration(clientSecrets, {
-    fetch: options.fetch,
-  });
   let response: TokenEndpointResponse;
   try {
     response = await client.authorizationCodeGrant(configuration, callbackUrl, {

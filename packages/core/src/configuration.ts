@@ -25,9 +25,9 @@ export function defaultRevocationEndpoint(secrets: ClientSecrets): string {
 }
 
 /**
- * openid-client, loaded when a token request is about to be made. Loading it (with the `jose`
- * modules it brings) takes about as long as Node takes to start, and nothing before the token
- * request needs it: the authorization URL is ready without waiting for it.
+ * openid-client, loaded when first needed: loading it (with the `jose` modules it brings) takes
+ * about as long as Node takes to start, and a program that only reads stored credentials that
+ * are still valid never needs it.
  */
 export function loadOpenIdClient(): Promise<OpenIdClientModule> {
   return import('openid-client');
