@@ -6,6 +6,7 @@
 // package's build script (tsc -p tsconfig.build.json --emitDeclarationOnly).
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { sharedBuildOptions } from './esbuild-options.mjs';
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
 const entryPoints = {};
@@ -17,16 +18,4 @@ for (const [subpath, target] of Object.entries(manifest.exports)) {
 }
 
 rmSync('dist', { recursive: true, force: true });
-await build({
-  entryPoints,
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.19',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-});
+await build({ ...sharedBuildOptions, entryPoints, packages: 'external', sourcemap: true });

@@ -8,21 +8,16 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { sharedBuildOptions } from '../../../scripts/esbuild-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 const result = await build({
+  ...sharedBuildOptions,
   absWorkingDir: root,
   entryPoints: { 'bin/drive-cli': 'src/bin/drive-cli.ts' },
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.19',
   packages: 'bundle',
   // https-proxy-agent is CommonJS that gaxios loads with import() and then reads a named export
   // of: in a bundle only the default export survives, and HTTPS_PROXY broke ("HttpsProxyAgent
@@ -36,7 +31,6 @@ const result = await build({
   sourcemap: 'linked',
   legalComments: 'none', // collected, with each package's licence, below
   metafile: true,
-  logLevel: 'warning',
 });
 
 /** The folder of the package that holds `file`: the nearest package.json with a name. */
