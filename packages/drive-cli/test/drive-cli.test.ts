@@ -15,6 +15,7 @@ import {
   cliPath,
   credentialsPath,
   expectNoSecret,
+  expireStoredToken,
   readStored,
   revokeAtServer,
   runCli,
@@ -104,10 +105,7 @@ describe('drive-cli ls', () => {
   it('refreshes an expired access token by itself and stores the new one', async () => {
     const env = await signedInEnv(sandbox);
     const stored = await readStored(env);
-    await writeFile(
-      credentialsPath(env),
-      JSON.stringify({ ...stored, expiry: new Date(Date.now() - 60_000).toISOString() }),
-    );
+    await expireStoredToken(env);
     const refreshes = sandbox.counters.refreshGrants;
     const result = await runCli(['ls'], env);
     expect(result.code).toBe(0);

@@ -131,6 +131,12 @@ export function writeStored(env: NodeJS.ProcessEnv, json: object): Promise<void>
   return writeFile(credentialsPath(env), JSON.stringify(json), { mode: 0o600 });
 }
 
+/** Marks the stored access token as expired a minute ago, so the next use refreshes it. */
+export async function expireStoredToken(env: NodeJS.ProcessEnv): Promise<void> {
+  const stored = await readStored(env);
+  await writeStored(env, { ...stored, expiry: new Date(Date.now() - 60_000).toISOString() });
+}
+
 /** An environment already signed in with `drive-cli login` (the consent agent as browser). */
 export async function signedInEnv(
   sandbox: Sandbox,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createProxy, type ProxyServer } from 'proxy';
-import { readStored, runCli, sandboxEnv, writeStored } from './helpers.js';
+import { expireStoredToken, runCli, sandboxEnv } from './helpers.js';
 
 let sandbox: Sandbox;
 let proxy: ProxyServer;
@@ -32,7 +32,7 @@ describe('behind a proxy (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), as Google tools ho
     expect(sandbox.counters.authorizationCodeGrants).toBe(exchanges + 1);
     expect(tunnels).toEqual([sandboxHost]); // the code exchange
 
-    await writeStored(env, { ...(await readStored(env)), expiry: '2026-01-01T00:00:00.000Z' });
+    await expireStoredToken(env);
     const refreshes = sandbox.counters.refreshGrants;
     expect((await runCli(['ls'], env)).code).toBe(0);
     expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);

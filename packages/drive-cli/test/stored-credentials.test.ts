@@ -3,6 +3,7 @@ import { consentAgentPath, type Sandbox, startSandbox } from '@installed-oauth/s
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   credentialsPath,
+  expireStoredToken,
   readStored,
   revokeAtServer,
   runCli,
@@ -28,7 +29,7 @@ describe('credentials already on disk', () => {
     expect(second.token).not.toBe(first.token);
     expect(second.refresh_token).toBe(first.refresh_token);
     // And the kept refresh token still works.
-    await writeStored(env, { ...second, expiry: new Date(Date.now() - 60_000).toISOString() });
+    await expireStoredToken(env);
     const refreshes = sandbox.counters.refreshGrants;
     expect((await runCli(['ls'], env)).code).toBe(0);
     expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
