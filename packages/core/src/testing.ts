@@ -144,18 +144,33 @@ function genuine(state: string): Record<string, string> {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Delivers a genuine callback for the attempt and waits for receive() to settle. */
+async function deliverGenuine(
+  attempt: Attempt,
+  authorizationUrl: URL,
+  strategy: RedirectStrategy,
+  options: ConformanceOptions,
+): Promise<{ expected: URLSearchParams; value?: URLSearchParams; error?: unknown }> {
+  const expected = new URLSearchParams(genuine(attempt.state));
+  await options.deliver(attempt.callback(Object.fromEntries(expected)), {
+    authorizationUrl,
+    strategy,
+  });
+  return { expected, ...(await attempt.outcome) };
+}
+
 async function completeGenuineRun(
   strategy: RedirectStrategy,
   options: ConformanceOptions,
 ): Promise<void> {
   const attempt = startAttempt(strategy);
   const authorizationUrl = await attempt.authorizationUrl;
-  const expected = new URLSearchParams(genuine(attempt.state));
-  await options.deliver(attempt.callback(Object.fromEntries(expected)), {
+  const { expected, value, error } = await deliverGenuine(
+    attempt,
     authorizationUrl,
     strategy,
-  });
-  const { value, error } = await attempt.outcome;
+    options,
+  );
   expect(error === undefined, `receive() rejected: ${String(error)}`);
   expect(value instanceof URLSearchParams, 'receive() must resolve with URLSearchParams');
   expect(
@@ -234,12 +249,12 @@ const CHECKS: [string, Check][] = [
       }
       await pause(50);
       expect(!attempt.settled(), 'settled on a junk callback');
-      const expected = new URLSearchParams(genuine(attempt.state));
-      await options.deliver(attempt.callback(Object.fromEntries(expected)), {
+      const { expected, value, error } = await deliverGenuine(
+        attempt,
         authorizationUrl,
         strategy,
-      });
-      const { value, error } = await attempt.outcome;
+        options,
+      );
       expect(error === undefined, `receive() rejected: ${String(error)}`);
       expect(
         entries(value as URLSearchParams) === entries(expected),
