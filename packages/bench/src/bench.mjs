@@ -11,13 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { authorize, parseClientSecrets } from '@installed-oauth/core';
 import { createLoopbackStrategy } from '@installed-oauth/loopback';
-import {
-  consentAgentPath,
-  installOffline,
-  pnpm,
-  runConsentAgent,
-  startSandbox,
-} from '@installed-oauth/sandbox';
+import { consentAgentPath, runConsentAgent, startSandbox } from '@installed-oauth/sandbox';
+import { installOffline, pnpm } from '@installed-oauth/test-support/local-install';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const repoRoot = here('../../../');

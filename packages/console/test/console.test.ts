@@ -1,18 +1,17 @@
 import { PassThrough } from 'node:stream';
 import { authorize, type ClientSecrets, type RedirectStrategy } from '@installed-oauth/core';
 import { runConformanceChecks } from '@installed-oauth/core/testing';
-import { runConsentAgent, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runConsentAgent } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { type ConsoleOptions, createConsoleStrategy } from '../src/index.js';
 import { DRIVE_SCOPE, failure, LINK, sandboxSecrets, terminal } from './helpers.js';
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
-beforeAll(async () => {
-  sandbox = await startSandbox();
+beforeAll(() => {
   clientSecrets = sandboxSecrets(sandbox);
 });
-afterAll(() => sandbox.close());
 
 /** Starts a console sign-in; the test plays the user: reads the link, pastes lines. */
 function start(options: ConsoleOptions = {}, signal?: AbortSignal) {

@@ -3,18 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { authorize, type ClientSecrets, type RedirectStrategy } from '@installed-oauth/core';
 import { createLoopbackStrategy } from '@installed-oauth/loopback';
-import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createConsoleStrategy, withPastePrompt } from '../src/index.js';
 import { DRIVE_SCOPE, failure, sandboxSecrets, terminal } from './helpers.js';
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
-beforeAll(async () => {
-  sandbox = await startSandbox();
+beforeAll(() => {
   clientSecrets = sandboxSecrets(sandbox);
 });
-afterAll(() => sandbox.close());
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   const { code, message } = await failure(promise);

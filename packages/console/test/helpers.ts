@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { type ClientSecrets, InstalledOAuthError, parseClientSecrets } from '@installed-oauth/core';
+import { type ClientSecrets, parseClientSecrets } from '@installed-oauth/core';
 import type { Sandbox } from '@installed-oauth/sandbox';
 
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
@@ -40,13 +40,4 @@ export function terminal() {
 
 export const LINK = /^ {2}(http:\/\/127\.0\.0\.1:\d+\/o\/oauth2\/auth\?\S+)$/m;
 
-/** The typed error `promise` rejects with; resolving, or any other error, fails the test. */
-export async function failure(promise: Promise<unknown>): Promise<InstalledOAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstalledOAuthError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
+export { failure } from '@installed-oauth/test-support';

@@ -1,18 +1,18 @@
+import { once } from 'node:events';
 import { connect } from 'node:net';
 import { authorize, type ClientSecrets } from '@installed-oauth/core';
 import { createLoopbackStrategy } from '@installed-oauth/loopback';
-import { runConsentAgent, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runConsentAgent } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { withPastePrompt } from '../src/index.js';
 import { DRIVE_SCOPE, sandboxSecrets, terminal } from './helpers.js';
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
-beforeAll(async () => {
-  sandbox = await startSandbox();
+beforeAll(() => {
   clientSecrets = sandboxSecrets(sandbox);
 });
-afterAll(() => sandbox.close());
 
 function startCombined() {
   const term = terminal();
@@ -71,7 +71,8 @@ describe('loopback and paste prompt together: first genuine callback wins', () =
     const flow = startCombined();
     const link = await flow.link;
     flow.term.input.end();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await once(flow.term.input, 'close'); // the prompt has read the end of its input
+
     await runConsentAgent(link);
     expect((await flow.result).accessToken).toBeTruthy();
   });

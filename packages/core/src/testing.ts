@@ -31,7 +31,11 @@ export interface ConformanceOptions {
     callbackUrl: URL,
     context: { authorizationUrl: URL; strategy: RedirectStrategy },
   ): Promise<void>;
-  /** Milliseconds each check may take before it fails (default 5000). */
+  /**
+   * Milliseconds each check may take before it fails (default 60 000). A guard against a
+   * strategy that never settles, not a speed test: keep it generous on busy CI machines. An
+   * attempt still running when its check ends is aborted, so its sockets and timers go away.
+   */
   timeout?: number;
 }
 
@@ -78,7 +82,10 @@ interface Attempt {
   callback(parameters: Record<string, string>): URL;
 }
 
-function startAttempt(strategy: RedirectStrategy): Attempt {
+/** The attempts a check started, so that the kit can abort those still running at its end. */
+type Attempts = Attempt[];
+
+function startAttempt(strategy: RedirectStrategy, attempts: Attempts): Attempt {
   const state = randomBytes(32).toString('base64url');
   const controller = new AbortController();
   let announce!: (url: URL) => void;
@@ -114,7 +121,7 @@ function startAttempt(strategy: RedirectStrategy): Attempt {
     .finally(() => {
       settled = true;
     });
-  return {
+  const attempt: Attempt = {
     state,
     controller,
     outcome,
@@ -129,6 +136,8 @@ function startAttempt(strategy: RedirectStrategy): Attempt {
       return url;
     },
   };
+  attempts.push(attempt);
+  return attempt;
 }
 
 function genuine(state: string): Record<string, string> {
@@ -141,8 +150,6 @@ function genuine(state: string): Record<string, string> {
     prompt: 'consent',
   };
 }
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Delivers a genuine callback for the attempt and waits for receive() to settle. */
 async function deliverGenuine(
@@ -162,8 +169,9 @@ async function deliverGenuine(
 async function completeGenuineRun(
   strategy: RedirectStrategy,
   options: ConformanceOptions,
+  attempts: Attempts,
 ): Promise<void> {
-  const attempt = startAttempt(strategy);
+  const attempt = startAttempt(strategy, attempts);
   const authorizationUrl = await attempt.authorizationUrl;
   const { expected, value, error } = await deliverGenuine(
     attempt,
@@ -183,7 +191,7 @@ async function completeGenuineRun(
   );
 }
 
-type Check = (options: ConformanceOptions) => Promise<void>;
+type Check = (options: ConformanceOptions, attempts: Attempts) => Promise<void>;
 
 const CHECKS: [string, Check][] = [
   [
@@ -203,13 +211,14 @@ const CHECKS: [string, Check][] = [
   ],
   [
     'builds the authorization URL once and returns the genuine callback unmodified',
-    async (options) => completeGenuineRun(await options.createStrategy(), options),
+    async (options, attempts) =>
+      completeGenuineRun(await options.createStrategy(), options, attempts),
   ],
   [
     'returns an error callback unmodified instead of interpreting it',
-    async (options) => {
+    async (options, attempts) => {
       const strategy = await options.createStrategy();
-      const attempt = startAttempt(strategy);
+      const attempt = startAttempt(strategy, attempts);
       const authorizationUrl = await attempt.authorizationUrl;
       const expected = new URLSearchParams({
         error: 'access_denied',
@@ -234,9 +243,9 @@ const CHECKS: [string, Check][] = [
   ],
   [
     'ignores junk callbacks (wrong state, no state, forged error) and keeps waiting',
-    async (options) => {
+    async (options, attempts) => {
       const strategy = await options.createStrategy();
-      const attempt = startAttempt(strategy);
+      const attempt = startAttempt(strategy, attempts);
       const authorizationUrl = await attempt.authorizationUrl;
       const junk: Record<string, string>[] = [
         { code: 'stolen', state: randomBytes(32).toString('base64url') },
@@ -247,7 +256,7 @@ const CHECKS: [string, Check][] = [
       for (const parameters of junk) {
         await options.deliver(attempt.callback(parameters), { authorizationUrl, strategy });
       }
-      await pause(50);
+      // A strategy that settled on junk is caught here, or by the parameters it returns below.
       expect(!attempt.settled(), 'settled on a junk callback');
       const { expected, value, error } = await deliverGenuine(
         attempt,
@@ -264,9 +273,9 @@ const CHECKS: [string, Check][] = [
   ],
   [
     "rejects with the signal's reason when aborted",
-    async (options) => {
+    async (options, attempts) => {
       const strategy = await options.createStrategy();
-      const attempt = startAttempt(strategy);
+      const attempt = startAttempt(strategy, attempts);
       await attempt.authorizationUrl;
       const reason = new Error('conformance kit: aborted on purpose');
       attempt.controller.abort(reason);
@@ -277,18 +286,42 @@ const CHECKS: [string, Check][] = [
   ],
   [
     'releases its resources: the same strategy completes a second attempt',
-    async (options) => {
+    async (options, attempts) => {
       const strategy = await options.createStrategy();
       const servers = () =>
         process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
       const before = servers();
-      await completeGenuineRun(strategy, options);
-      await completeGenuineRun(strategy, options);
-      await pause(20);
+      await completeGenuineRun(strategy, options, attempts);
+      await completeGenuineRun(strategy, options, attempts);
+      // Contract v1: every socket is released before receive() settles.
       expect(servers() <= before, 'a listening socket is still open after the attempts settled');
     },
   ],
 ];
+
+/** How long the kit waits for an aborted attempt to settle before it moves on without it. */
+const ABANDON_WAIT_MS = 5000;
+
+/**
+ * Aborts the attempts a check left running (it failed or timed out) and waits, bounded, for
+ * them to settle, so that a failing strategy does not leave its sockets open for the next check.
+ */
+async function abandon(attempts: Attempts): Promise<void> {
+  const running = attempts.filter((attempt) => !attempt.settled());
+  if (running.length === 0) return;
+  for (const attempt of running) {
+    attempt.controller.abort(new Error('conformance kit: the check ended'));
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(running.map((attempt) => attempt.outcome)),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ABANDON_WAIT_MS);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
+}
 
 /**
  * Runs every check of contract v1 against a strategy. Resolves with the results when all
@@ -302,9 +335,10 @@ export async function runConformanceChecks(
       '[@installed-oauth/core/testing] runConformanceChecks() needs createStrategy() and deliver()',
     );
   }
-  const timeout = options.timeout ?? 5000;
+  const timeout = options.timeout ?? 60_000;
   const results: ConformanceResult[] = [];
   for (const [check, run] of CHECKS) {
+    const attempts: Attempts = [];
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -313,7 +347,7 @@ export async function runConformanceChecks(
       );
     });
     try {
-      await Promise.race([run(options), timedOut]);
+      await Promise.race([run(options, attempts), timedOut]);
       results.push({ check, passed: true });
     } catch (error) {
       results.push({
@@ -323,6 +357,7 @@ export async function runConformanceChecks(
       });
     } finally {
       clearTimeout(timer);
+      await abandon(attempts);
     }
   }
   if (results.some((result) => !result.passed)) throw new ConformanceError(results);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   authorize,
   type ClientSecrets,
@@ -17,13 +17,11 @@ import {
   waitingStrategy,
 } from './helpers.js';
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
-beforeAll(async () => {
-  sandbox = await startSandbox();
+beforeAll(() => {
   clientSecrets = sandboxSecrets(sandbox);
 });
-afterAll(() => sandbox.close());
 
 describe('authorize() against the sandbox authorization server', () => {
   it('runs the whole flow: PKCE S256, state, consent, one code exchange, Drive scope granted', async () => {
@@ -231,10 +229,9 @@ describe('authorize(): cancellation and timeouts', () => {
     const pending = authorize({
       clientSecrets,
       scopes: [DRIVE_SCOPE],
-      strategy: waitingStrategy(),
+      strategy: waitingStrategy({ onWaiting: () => controller.abort() }),
       signal: controller.signal,
     });
-    setTimeout(() => controller.abort(), 20);
     expect((await failure(pending)).code).toBe('AUTHORIZATION_CANCELLED');
   });
 
@@ -274,7 +271,8 @@ describe('authorize(): cancellation and timeouts', () => {
         }),
       );
       expect(error.code).toBe('AUTHORIZATION_CANCELLED');
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Node reports unhandled rejections once the microtasks run out, before the next turn.
+      await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   authorize,
   type ClientSecrets,
@@ -18,13 +18,11 @@ import {
 } from '../src/index.js';
 import { agentStrategy, DRIVE_SCOPE, sandboxSecrets } from './helpers.js';
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
-beforeAll(async () => {
-  sandbox = await startSandbox();
+beforeAll(() => {
   clientSecrets = sandboxSecrets(sandbox);
 });
-afterAll(() => sandbox.close());
 
 const someCredentials: Credentials = credentialsFromTokenResponse(
   { access_token: 'ya29.x', refresh_token: '1//x', expires_in: 3600, scope: DRIVE_SCOPE },

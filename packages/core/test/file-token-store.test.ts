@@ -15,8 +15,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   authorize,
   type ClientSecrets,
@@ -32,14 +32,12 @@ import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.j
 const run = promisify(execFile);
 const child = fileURLToPath(new URL('./fixtures/refresh-child.mjs', import.meta.url));
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
 let folder: string;
-beforeAll(async () => {
-  sandbox = await startSandbox();
+beforeAll(() => {
   clientSecrets = sandboxSecrets(sandbox);
 });
-afterAll(() => sandbox.close());
 beforeEach(async () => {
   folder = await mkdtemp(join(tmpdir(), 'core-store-'));
 });
@@ -284,7 +282,7 @@ describe('file lock', () => {
   it('breaks a lock left by a process that died', async () => {
     const path = join(folder, 'credentials.json');
     await writeLockFile(`${path}.lock`, { pid: DEAD_PID, createdAt: Date.now() });
-    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 2000 } });
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 60_000 } });
     expect(await store.withLock?.(async () => 'ran')).toBe('ran');
   });
 
@@ -303,14 +301,14 @@ describe('file lock', () => {
   it('breaks a lock older than staleAfter even when its owner still runs', async () => {
     const path = join(folder, 'credentials.json');
     await writeLockFile(`${path}.lock`, { pid: process.pid, createdAt: Date.now() - 120_000 });
-    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 2000 } });
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 60_000 } });
     expect(await store.withLock?.(async () => 'ran')).toBe('ran');
   });
 
   it('lets two waiters that break the same stale lock take turns, never overlapping', async () => {
     const path = join(folder, 'credentials.json');
     await writeLockFile(`${path}.lock`, { pid: DEAD_PID, createdAt: Date.now() });
-    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 5000 } });
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 60_000 } });
     const events: string[] = [];
     const task = (name: string) => async () => {
       events.push(`${name} in`);

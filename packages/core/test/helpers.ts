@@ -1,7 +1,6 @@
 import { runConsentAgent, type Sandbox } from '@installed-oauth/sandbox';
 import {
   type ClientSecrets,
-  InstalledOAuthError,
   parseClientSecrets,
   type RedirectRequest,
   type RedirectStrategy,
@@ -47,8 +46,11 @@ export function agentStrategy(
   };
 }
 
-/** A strategy that waits for abort and does nothing else, to test cancellation. */
-export function waitingStrategy(): RedirectStrategy {
+/**
+ * A strategy that waits for abort and does nothing else, to test cancellation. `onWaiting`
+ * runs once it waits.
+ */
+export function waitingStrategy(options: { onWaiting?: () => void } = {}): RedirectStrategy {
   return {
     name: 'waiting',
     specificationVersion: 'v1',
@@ -58,6 +60,7 @@ export function waitingStrategy(): RedirectStrategy {
         request.signal.addEventListener('abort', () => reject(request.signal.reason), {
           once: true,
         });
+        options.onWaiting?.();
       });
     },
   };
@@ -74,13 +77,4 @@ export function expectNoSecrets(text: string, secrets: string[]): void {
   }
 }
 
-/** The typed error `promise` rejects with; resolving, or any other error, fails the test. */
-export async function failure(promise: Promise<unknown>): Promise<InstalledOAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstalledOAuthError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
+export { failure } from '@installed-oauth/test-support';

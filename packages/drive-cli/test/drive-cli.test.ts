@@ -4,13 +4,9 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  runConsentAgent,
-  type Sandbox,
-  seedDriveFiles,
-  startSandbox,
-} from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runConsentAgent, seedDriveFiles, startSandbox } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
+import { describe, expect, it } from '@jest/globals';
 import {
   cliPath,
   credentialsPath,
@@ -25,11 +21,7 @@ import {
 } from './helpers.js';
 
 const exec = promisify(execFile);
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useSandbox();
 
 const topFive = seedDriveFiles()
   .filter((file) => file.modifiedByMeTime)

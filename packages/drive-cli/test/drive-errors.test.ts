@@ -1,14 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { useSandbox } from '@installed-oauth/test-support';
+import { describe, expect, it } from '@jest/globals';
 import { expectNoSecret, readStored, runCli, signedInEnv } from './helpers.js';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useSandbox();
 
 const storedSecrets = async (env: NodeJS.ProcessEnv) => {
   const stored = await readStored(env);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consentAgentPath, type Sandbox } from '@installed-oauth/sandbox';
+import { guardChild } from '@installed-oauth/test-support';
 
 export const cliPath = fileURLToPath(new URL('../dist/bin/drive-cli.js', import.meta.url));
 
@@ -57,8 +58,7 @@ export function startCli(
     stderr += chunk;
     wakeWaiters();
   });
-  // A guard against hangs, not a speed assertion: a stuck CLI is killed and its test fails.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  guardChild(child);
   const done = new Promise<{
     code: number | null;
     signal: NodeJS.Signals | null;
@@ -66,7 +66,6 @@ export function startCli(
     stderr: string;
   }>((resolve) => {
     child.once('close', (code, signal) => {
-      clearTimeout(guard);
       resolve({ code, signal, stdout, stderr });
     });
   });

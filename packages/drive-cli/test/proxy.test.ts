@@ -1,17 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createProxy, type ProxyServer } from 'proxy';
 import { expireStoredToken, runCli, sandboxEnv } from './helpers.js';
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let proxy: ProxyServer;
 let proxyUrl: string;
 /** The tunnels opened through the proxy (undici and gaxios tunnel with CONNECT even to http). */
 const tunnels: string[] = [];
 beforeAll(async () => {
-  sandbox = await startSandbox();
   proxy = createProxy(createServer());
   proxy.on('connect', (req) => tunnels.push(String(req.url)));
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
@@ -20,7 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   proxy.closeAllConnections();
   await new Promise((resolve) => proxy.close(resolve));
-  await sandbox.close();
 });
 
 describe('behind a proxy (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), as Google tools honour them', () => {

@@ -1,15 +1,12 @@
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { consentAgentPath, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { consentAgentPath } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
+import { describe, expect, it } from '@jest/globals';
 import { expectNoSecret, runCli, sandboxEnv } from './helpers.js';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useSandbox();
 
 describe('where drive-cli looks when nothing says otherwise', () => {
   it('reads ./client_secret.json and keeps credentials in the platform config folder', async () => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { consentAgentPath, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { consentAgentPath } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
+import { describe, expect, it } from '@jest/globals';
 import {
   credentialsPath,
   expireStoredToken,
@@ -11,11 +12,7 @@ import {
   writeStored,
 } from './helpers.js';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useSandbox();
 
 describe('credentials already on disk', () => {
   it('signing in again keeps the refresh token, which Google sends only with the consent screen', async () => {

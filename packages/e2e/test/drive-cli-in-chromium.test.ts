@@ -4,8 +4,8 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chromium, guardChild, itWith, useSandbox } from '@installed-oauth/test-support';
+import { afterAll, beforeAll, describe, expect } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, loopbackOnlyContext } from './browser.js';
 
@@ -15,15 +15,16 @@ const cli = fileURLToPath(import.meta.resolve('@installed-oauth/drive-cli/packag
 );
 const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
+const it = itWith(chromium);
 let browser: Browser;
 beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
+  if (chromium.missing) return;
+  browser = await launchBrowser();
   await mkdir(artifacts, { recursive: true });
 });
 afterAll(async () => {
   await browser?.close();
-  await sandbox?.close();
 });
 
 interface Cli {
@@ -61,10 +62,9 @@ async function startCli(args: string[], pattern: RegExp): Promise<Cli & { config
     const match = stderr.match(pattern);
     if (match?.[1]) announce(match[1]);
   });
-  const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  guardChild(child);
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     child.once('close', (code) => {
-      clearTimeout(guard);
       resolve({ code, stdout, stderr });
     });
   });

@@ -4,15 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import {
-  consentAgentPath,
-  installOffline,
-  pnpm,
-  runConsentAgent,
-  type Sandbox,
-  startSandbox,
-} from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { consentAgentPath, runConsentAgent } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
+import { installOffline, pnpm } from '@installed-oauth/test-support/local-install';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 
 // The published packages as users get them: packed with `pnpm pack` (workspace versions
 // replaced), installed into projects outside the workspace, from the local store only.
@@ -20,11 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 const exec = promisify(execFile);
 const packagesDir = fileURLToPath(new URL('../../', import.meta.url));
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let tarballs: Record<string, string>;
 let work: string;
 beforeAll(async () => {
-  sandbox = await startSandbox();
   work = await mkdtemp(join(tmpdir(), 'installed-oauth-packaging-'));
   const packed = join(work, 'tarballs');
   await mkdir(packed);
@@ -40,8 +34,7 @@ beforeAll(async () => {
     console: find('console'),
     driveCli: find('drive-cli'),
   };
-}, 120_000);
-afterAll(() => sandbox?.close());
+});
 
 const lockfilePath = join(packagesDir, '..', 'pnpm-lock.yaml');
 

@@ -1,12 +1,8 @@
 import { connect } from 'node:net';
 import { authorize, type ClientSecrets } from '@installed-oauth/core';
-import {
-  consentAgentPath,
-  runConsentAgent,
-  type Sandbox,
-  startSandbox,
-} from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { consentAgentPath, runConsentAgent } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createLoopbackStrategy, LANDING_PATH, type LoopbackOptions } from '../src/index.js';
 import {
   captureOutput,
@@ -18,21 +14,15 @@ import {
   urlRecorder,
 } from './helpers.js';
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
-beforeAll(async () => {
-  sandbox = await startSandbox();
+beforeAll(() => {
   clientSecrets = sandboxSecrets(sandbox);
 });
-afterAll(() => sandbox.close());
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   return (await failure(promise)).code;
 }
-
-const waitFor = async (condition: () => boolean) => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-};
 
 /** Writes `bytes` to the receiver as they are and returns everything it answers. */
 function sendBytes(redirectUri: URL, bytes: string): Promise<string> {
@@ -61,7 +51,7 @@ describe('opening the browser', () => {
           clientSecrets,
           scopes: [DRIVE_SCOPE],
           strategy,
-          signal: AbortSignal.timeout(15_000),
+          signal: AbortSignal.timeout(120_000),
         }),
       ),
     ).toBe('AUTHORIZATION_DENIED');
@@ -71,7 +61,7 @@ describe('opening the browser', () => {
     const out = captureOutput();
     const strategy = createLoopbackStrategy({ output: out.output, env: { BROWSER: 'false' } });
     const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
-    await waitFor(() => out.text().includes('Could not open a browser'));
+    await out.waitFor(/Could not open a browser/);
     expect(out.text()).toMatch(
       /Could not open a browser \(BROWSER command "false" exited with code 1\)\. Open the URL above/,
     );
@@ -90,7 +80,7 @@ describe('opening the browser', () => {
       strategy: createLoopbackStrategy({ output: out.output, ...options }),
       signal: controller.signal,
     });
-    await waitFor(() => out.text().includes('Could not open a browser'));
+    await out.waitFor(/Could not open a browser/);
     controller.abort();
     expect(await codeOf(result)).toBe('AUTHORIZATION_CANCELLED');
     return out.text();
@@ -125,7 +115,7 @@ describe('opening the browser', () => {
       },
     });
     const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
-    await waitFor(() => out.text().includes('Could not open a browser'));
+    await out.waitFor(/Could not open a browser/);
     expect(out.text()).toMatch(/Could not open a browser \(no browser in this container\)/);
     await runConsentAgent(link);
     expect((await result).accessToken).toBeTruthy();

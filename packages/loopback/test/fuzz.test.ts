@@ -1,15 +1,12 @@
 import { authorize } from '@installed-oauth/core';
-import { runConsentAgent, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { runConsentAgent } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
+import { expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { createLoopbackStrategy } from '../src/index.js';
 import { captureOutput, DRIVE_SCOPE, raw, sandboxSecrets, urlRecorder } from './helpers.js';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useSandbox();
 
 it('answers any junk request with a static 4xx, never ending or consuming the flow', async () => {
   const recorder = urlRecorder();

@@ -1,14 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import {
-  authorize,
-  type ClientSecrets,
-  InstalledOAuthError,
-  parseClientSecrets,
-} from '@installed-oauth/core';
+import { authorize, type ClientSecrets, parseClientSecrets } from '@installed-oauth/core';
 import type { Sandbox } from '@installed-oauth/sandbox';
+import { textSink } from '@installed-oauth/test-support';
 import { createLoopbackStrategy, type LoopbackOptions } from '../src/index.js';
 
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
@@ -49,14 +44,10 @@ export function startFlow(clientSecrets: ClientSecrets, options: LoopbackOptions
   return { result, authorizationUrl: recorder.url, redirectUri, output: out.text };
 }
 
-/** Collects what the strategy prints. */
+/** Collects what the strategy prints; `waitFor(pattern)` resolves once it is printed. */
 export function captureOutput() {
-  const output = new PassThrough();
-  let text = '';
-  output.on('data', (chunk) => {
-    text += chunk;
-  });
-  return { output, text: () => text };
+  const sink = textSink();
+  return { output: sink.stream, text: sink.text, waitFor: sink.waitFor };
 }
 
 export interface RawResponse {
@@ -110,13 +101,4 @@ export function listeningServers(): number {
   return process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
 }
 
-/** The typed error `promise` rejects with; resolving, or any other error, fails the test. */
-export async function failure(promise: Promise<unknown>): Promise<InstalledOAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstalledOAuthError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
+export { failure } from '@installed-oauth/test-support';

@@ -1,33 +1,35 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { expect, it } from '@jest/globals';
+import { itWith, networkNamespace, networkNamespaceCommand } from '@installed-oauth/test-support';
+import { expect } from '@jest/globals';
 
 const run = promisify(execFile);
-const fixture = fileURLToPath(new URL('./fixtures/ipv6-only.mjs', import.meta.url));
+const it = itWith(networkNamespace);
 
-// A machine without IPv4 loopback, made with a network namespace of this test's own
-// (`unshare --net`, root, and iproute2's `ip`; .ci/run installs it where missing).
+/**
+ * Runs a fixture on a machine without some loopback addresses: a network namespace of the
+ * test's own (`unshare --net`, as root or in a user namespace; iproute2's `ip`), whose `lo` has
+ * `removed` taken away. The machine's own network is untouched.
+ */
+async function runWithout(removed: string[], fixture: string): Promise<string> {
+  const [unshare = '', ...options] = networkNamespaceCommand() ?? [];
+  const script = ['ip link set lo up', ...removed.map((address) => `ip addr del ${address} dev lo`)]
+    .concat('exec "$0" "$1"')
+    .join(' && ');
+  const path = fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url));
+  const { stdout } = await run(unshare, [...options, 'sh', '-c', script, process.execPath, path]);
+  return stdout;
+}
+
 it('falls back to ::1 when this machine has no 127.0.0.1, and names it in the redirect URI', async () => {
-  const script = 'ip link set lo up && ip addr del 127.0.0.1/8 dev lo && exec "$0" "$1"';
-  const { stdout } = await run('unshare', ['--net', 'sh', '-c', script, process.execPath, fixture]);
-  const { redirectUri, code } = JSON.parse(stdout);
+  const { redirectUri, code } = JSON.parse(await runWithout(['127.0.0.1/8'], 'ipv6-only.mjs'));
   expect(redirectUri).toMatch(/^http:\/\/\[::1\]:\d+\/$/);
   expect(code).toBe('from-the-browser');
 });
 
 it('fails with a clear error on a machine with no loopback address at all', async () => {
-  const noLoopback = fileURLToPath(new URL('./fixtures/no-loopback.mjs', import.meta.url));
-  const script =
-    'ip link set lo up && ip addr del 127.0.0.1/8 dev lo && ip addr del ::1/128 dev lo && exec "$0" "$1"';
-  const { stdout } = await run('unshare', [
-    '--net',
-    'sh',
-    '-c',
-    script,
-    process.execPath,
-    noLoopback,
-  ]);
+  const stdout = await runWithout(['127.0.0.1/8', '::1/128'], 'no-loopback.mjs');
   expect(JSON.parse(stdout)).toEqual({
     code: 'STRATEGY_FAILED',
     message:

@@ -2,8 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authorize, type ClientSecrets } from '@installed-oauth/core';
 import { runConformanceChecks } from '@installed-oauth/core/testing';
-import { runConsentAgent, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runConsentAgent } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createLoopbackStrategy, LANDING_PATH, type LoopbackOptions } from '../src/index.js';
 import {
   captureOutput,
@@ -18,13 +19,11 @@ import {
   urlRecorder,
 } from './helpers.js';
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
-beforeAll(async () => {
-  sandbox = await startSandbox();
+beforeAll(() => {
   clientSecrets = sandboxSecrets(sandbox);
 });
-afterAll(() => sandbox.close());
 
 const quiet = () => captureOutput().output;
 
@@ -72,7 +71,7 @@ describe('the whole flow against the sandbox', () => {
       clientSecrets,
       scopes: [DRIVE_SCOPE],
       strategy,
-      signal: AbortSignal.timeout(15_000),
+      signal: AbortSignal.timeout(120_000),
     });
     expect(credentials.accessToken).toBeTruthy();
     expect(out.text()).not.toMatch(/Could not open/);
@@ -178,8 +177,13 @@ describe('junk never ends or consumes the flow', () => {
     const slow = Array.from({ length: 50 }, () => slowSocket(redirectUri));
     let flooding = true;
     let junkAnswered = 0;
+    let firstBatchAnswered!: () => void;
+    const underFlood = new Promise<void>((resolve) => {
+      firstBatchAnswered = resolve;
+    });
     const flood = (async () => {
-      while (flooding && junkAnswered < 2000) {
+      // Bounded: at most 100 rounds of 20 requests.
+      for (let round = 0; flooding && round < 100; round++) {
         const batch = await Promise.allSettled(
           Array.from({ length: 20 }, (_, i) =>
             raw(redirectUri, { path: i % 2 ? '/favicon.ico' : '/?code=x&state=y' }),
@@ -189,9 +193,10 @@ describe('junk never ends or consumes the flow', () => {
         junkAnswered += batch.filter(
           (outcome) => outcome.status === 'fulfilled' && outcome.value.status >= 400,
         ).length;
+        firstBatchAnswered();
       }
     })();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await underFlood;
     await runConsentAgent(url.href);
     const credentials = await flow.result;
     flooding = false;
@@ -283,8 +288,7 @@ describe('failures of its own', () => {
           }),
       },
     });
-    while (!out.text().includes('Could not open a browser'))
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await out.waitFor(/Could not open a browser/);
     expect(out.text()).toMatch(
       /Could not open a browser \(BROWSER command "no-such-browser-command" could not be started \(ENOENT\)\)\. Open the URL above/,
     );

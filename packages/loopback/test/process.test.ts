@@ -1,14 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { exited, guardChild, useSandbox } from '@installed-oauth/test-support';
+import { expect, it } from '@jest/globals';
 import { DRIVE_SCOPE } from './helpers.js';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useSandbox();
 
 it('lets the process exit by itself after the flow: no socket or timer left behind', async () => {
   const script = fileURLToPath(new URL('./fixtures/exit-promptly.mjs', import.meta.url));
@@ -19,13 +15,9 @@ it('lets the process exit by itself after the flow: no socket or timer left behi
   child.stdout.on('data', (chunk) => {
     stdout += chunk;
   });
-  // A guard, not a speed assertion: a process that hangs is killed and the test fails.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-    if (child.exitCode !== null) resolve([child.exitCode, null]);
-    child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
-  });
-  clearTimeout(guard);
+  // The guard kills a process that hangs, and the test then fails.
+  guardChild(child);
+  const { code, signal } = await exited(child);
   expect({ code, signal }).toEqual({ code: 0, signal: null });
   expect(stdout).toBe(DRIVE_SCOPE);
 });

@@ -13,4 +13,3 @@ export const DRIVE_METADATA_READONLY = 'https://www.googleapis.com/auth/drive.me
 export const consentAgentPath: string = (await import('node:url')).fileURLToPath(
   new URL('./bin/consent-agent.js', import.meta.url),
 );
-export { installOffline, pinnedVersions, pnpm } from './local-install.js';

@@ -56,6 +56,12 @@ export interface Sandbox {
   readonly errors: readonly { event: string; error: string; description?: string }[];
   /** Switch consent denial on or off at run time. */
   denyConsent: boolean;
+  /**
+   * Moves the Drive emulator's clock forward: it then refuses the access tokens that would
+   * have expired by that time, as after a real wait, so tests need not sleep. The
+   * authorization server keeps real time.
+   */
+  advanceClock(seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -202,9 +208,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       offlineGrants.add(grantId);
     },
   });
+  let clockOffsetSeconds = 0;
+  const driveNow = () => Math.floor(Date.now() / 1000) + clockOffsetSeconds;
   const drive = createDriveEmulator(options.files ?? seedDriveFiles(), async (token) => {
     const accessToken = await provider.AccessToken.find(token);
     if (!accessToken || accessToken.isExpired) return undefined;
+    if (typeof accessToken.exp === 'number' && accessToken.exp <= driveNow()) return undefined;
     return { scopes: accessToken.scopes };
   });
   const providerCallback = provider.callback();
@@ -260,6 +269,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     set denyConsent(value: boolean) {
       state.denyConsent = value;
+    },
+    advanceClock(seconds: number) {
+      if (!Number.isFinite(seconds) || seconds < 0)
+        throw new TypeError('[sandbox] advanceClock() takes a number of seconds ≥ 0');
+      clockOffsetSeconds += seconds;
     },
     close() {
       closed ??= (async () => {

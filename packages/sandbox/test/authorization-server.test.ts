@@ -289,14 +289,15 @@ describe('denial', () => {
 });
 
 describe('access-token lifetime', () => {
-  it('is configurable so tests can force a refresh', async () => {
-    const shortLived = await startSandbox({ accessTokenTtl: 1 });
+  it('is configurable, and the Drive emulator refuses a token once it has passed', async () => {
+    const shortLived = await startSandbox({ accessTokenTtl: 600 });
     try {
       const tokens = await authorize(shortLived);
-      expect(tokens.expires_in).toBe(1);
+      expect(tokens.expires_in).toBe(600);
       expect((await listFiles(shortLived, '', tokens.access_token)).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 2100));
+      shortLived.advanceClock(600);
       expect((await listFiles(shortLived, '', tokens.access_token)).status).toBe(401);
+      expect(() => shortLived.advanceClock(-1)).toThrow(/seconds ≥ 0/);
     } finally {
       await shortLived.close();
     }

@@ -1,0 +1,15 @@
+export { CHILD_PROCESS_GUARD_MS, exited, guardChild } from './guards.js';
+export type { Need } from './machine.js';
+export {
+  chromium,
+  chromiumPath,
+  itWith,
+  networkNamespace,
+  networkNamespaceCommand,
+  notRoot,
+  root,
+} from './machine.js';
+export { useSandbox } from './sandbox-fixture.js';
+export { textSink } from './text-sink.js';
+export type { TypedError } from './typed-errors.js';
+export { failure } from './typed-errors.js';

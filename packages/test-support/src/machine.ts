@@ -1,0 +1,98 @@
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { it } from '@jest/globals';
+
+/**
+ * What a test needs from the machine, and whether it is there. A test whose need is missing is
+ * skipped with the reason in its title, so the skip shows in every report; CI installs what
+ * the tests need (see .ci/run), so there they run.
+ */
+export interface Need {
+  /** Empty when the need is met; otherwise why it is not, in words. */
+  readonly missing: string;
+}
+
+/** Like `it`, or `it.skip` with the unmet need appended to the test's title. */
+export function itWith(need: Need) {
+  return (name: string, test: Parameters<typeof it>[1], timeout?: number): void => {
+    const missing = need.missing;
+    if (missing) it.skip(`${name} [skipped: ${missing}]`, test, timeout);
+    else it(name, test, timeout);
+  };
+}
+
+function succeeds(file: string, args: string[]): boolean {
+  try {
+    execFileSync(file, args, { stdio: 'ignore', timeout: 60_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let namespaceCommand: string[] | null | undefined;
+
+/**
+ * The `unshare` arguments that give a child process a network namespace of its own (so a test
+ * can remove loopback addresses without touching the machine): `--net` as root, or inside a
+ * new user namespace (`--user --map-root-user`) where the kernel lets ordinary users make one.
+ * Null when neither works.
+ */
+export function networkNamespaceCommand(): string[] | null {
+  if (namespaceCommand !== undefined) return namespaceCommand;
+  namespaceCommand = null;
+  for (const candidate of [
+    ['unshare', '--net'],
+    ['unshare', '--user', '--map-root-user', '--net'],
+  ]) {
+    const [file = '', ...args] = candidate;
+    if (succeeds(file, [...args, 'ip', 'link', 'set', 'lo', 'up'])) {
+      namespaceCommand = candidate;
+      break;
+    }
+  }
+  return namespaceCommand;
+}
+
+/** A network namespace of the test's own, with iproute2's `ip` inside it. */
+export const networkNamespace: Need = {
+  get missing() {
+    return networkNamespaceCommand()
+      ? ''
+      : 'needs `unshare --net` (root, or unprivileged user namespaces) and iproute2';
+  },
+};
+
+/** Where Debian's Chromium is (or CHROMIUM_PATH says), or undefined. */
+export function chromiumPath(): string | undefined {
+  const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  try {
+    accessSync(path, constants.X_OK);
+    return path;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Chromium to drive: Debian's package (apt-get install chromium) or CHROMIUM_PATH. */
+export const chromium: Need = {
+  get missing() {
+    return chromiumPath()
+      ? ''
+      : 'needs Chromium: apt-get install -y chromium, or set CHROMIUM_PATH';
+  },
+};
+
+/** Root, for tests of what only root can do (binding low ports, other users' files). */
+export const root: Need = {
+  get missing() {
+    return process.getuid?.() === 0 ? '' : 'needs root';
+  },
+};
+
+/** Not root, for tests of permissions that root bypasses (a file it may not read). */
+export const notRoot: Need = {
+  get missing() {
+    return process.getuid?.() === 0 ? 'root reads every file, so the refusal cannot happen' : '';
+  },
+};

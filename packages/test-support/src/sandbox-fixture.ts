@@ -1,0 +1,36 @@
+import { type Sandbox, type SandboxOptions, startSandbox } from '@installed-oauth/sandbox';
+import { afterAll, beforeAll } from '@jest/globals';
+
+/**
+ * Starts a sandbox before the tests of the calling file (or `describe` block) and closes it
+ * after them. The returned object stands for the running sandbox: use it inside tests and
+ * hooks, not at the top level of the file, where the sandbox has not started yet.
+ *
+ * @example
+ * ```ts
+ * const sandbox = useSandbox();
+ * it('signs in', async () => { await fetch(sandbox.tokenEndpoint, …); });
+ * ```
+ */
+export function useSandbox(options?: SandboxOptions): Sandbox {
+  let running: Sandbox | undefined;
+  beforeAll(async () => {
+    running = await startSandbox(options);
+  });
+  afterAll(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  const current = (): Sandbox => {
+    if (!running) {
+      throw new Error(
+        'useSandbox(): the sandbox runs only between beforeAll and afterAll; use it inside a test or hook',
+      );
+    }
+    return running;
+  };
+  return new Proxy({} as Sandbox, {
+    get: (_, property) => Reflect.get(current(), property),
+    set: (_, property, value) => Reflect.set(current(), property, value),
+  });
+}
