@@ -1,0 +1,71 @@
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  type ClientSecrets,
+  type Credentials,
+  credentialsFromTokenResponse,
+  getFreshCredentials,
+  refreshCredentials,
+  revokeCredentials,
+  type TokenStore,
+} from '../src/index.js';
+import { DRIVE_SCOPE, sandboxSecrets } from './helpers.js';
+
+const sandbox = useSandbox();
+let clientSecrets: ClientSecrets;
+beforeAll(() => {
+  clientSecrets = sandboxSecrets(sandbox);
+});
+
+const someCredentials: Credentials = credentialsFromTokenResponse(
+  { access_token: 'ya29.x', refresh_token: '1//x', expires_in: 3600, scope: DRIVE_SCOPE },
+  { receivedAt: Date.now() },
+);
+
+describe('bad arguments fail at once with a TypeError', () => {
+  it.each([
+    [
+      'refreshCredentials without clientSecrets',
+      () => refreshCredentials({ credentials: someCredentials } as never),
+      /"clientSecrets" is required/,
+    ],
+    [
+      'refreshCredentials without credentials',
+      () => refreshCredentials({ clientSecrets } as never),
+      /"credentials" is required/,
+    ],
+    [
+      'revokeCredentials without clientSecrets',
+      () => revokeCredentials({ credentials: someCredentials } as never),
+      /"clientSecrets" is required/,
+    ],
+    [
+      'revokeCredentials without credentials',
+      () => revokeCredentials({ clientSecrets } as never),
+      /"credentials" is required/,
+    ],
+    [
+      'refreshCredentials without options',
+      () => refreshCredentials(undefined as never),
+      /"clientSecrets" is required/,
+    ],
+    [
+      'revokeCredentials without options',
+      () => revokeCredentials(undefined as never),
+      /"clientSecrets" is required/,
+    ],
+    [
+      'getFreshCredentials without options',
+      () => getFreshCredentials(undefined as never),
+      /"store" must be a TokenStore/,
+    ],
+    [
+      'getFreshCredentials without a store',
+      () => getFreshCredentials({ clientSecrets, store: {} as TokenStore }),
+      /"store" must be a TokenStore/,
+    ],
+  ])('%s', async (_name, call, message) => {
+    await expect(call()).rejects.toThrow(message);
+    await expect(call()).rejects.toBeInstanceOf(TypeError);
+  });
+});

@@ -1,0 +1,80 @@
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  authorize,
+  type ClientSecrets,
+  type Credentials,
+  credentialsFromTokenResponse,
+  getFreshCredentials,
+  isInstalledOAuthError,
+  type TokenStore,
+} from '../src/index.js';
+import { agentStrategy, DRIVE_SCOPE, sandboxSecrets } from './helpers.js';
+
+const sandbox = useSandbox();
+let clientSecrets: ClientSecrets;
+beforeAll(() => {
+  clientSecrets = sandboxSecrets(sandbox);
+});
+
+const someCredentials: Credentials = credentialsFromTokenResponse(
+  { access_token: 'ya29.x', refresh_token: '1//x', expires_in: 3600, scope: DRIVE_SCOPE },
+  { receivedAt: Date.now() },
+);
+
+/** A TokenStore in memory; `beforeRefresh` plays another process acting while this one waits. */
+function memoryStore(
+  initial: Credentials | undefined,
+  beforeRefresh?: (store: TokenStore) => Promise<void>,
+): TokenStore & { saved: Credentials[] } {
+  let current = initial;
+  const saved: Credentials[] = [];
+  const store: TokenStore & { saved: Credentials[] } = {
+    saved,
+    load: async () => current,
+    save: async (credentials) => {
+      saved.push(credentials);
+      current = credentials;
+    },
+    delete: async () => {
+      current = undefined;
+    },
+  };
+  if (beforeRefresh) {
+    store.withLock = async (task) => {
+      await beforeRefresh(store);
+      return task();
+    };
+  }
+  return store;
+}
+
+describe('getFreshCredentials with stores other than the file store', () => {
+  const signIn = () =>
+    authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy: agentStrategy() });
+
+  it('refreshes through a store that has no lock of its own', async () => {
+    const signedIn = await signIn();
+    const store = memoryStore({ ...signedIn, expiresAt: Date.now() - 1000 });
+    const fresh = await getFreshCredentials({ store, clientSecrets });
+    expect(fresh.accessToken).not.toBe(signedIn.accessToken);
+    expect(store.saved).toEqual([fresh]);
+  });
+
+  it('says "not signed in" when another process signed out while this one waited', async () => {
+    const store = memoryStore({ ...someCredentials, expiresAt: Date.now() - 1000 }, (self) =>
+      self.delete(),
+    );
+    const error = await getFreshCredentials({ store, clientSecrets }).catch((e: unknown) => e);
+    expect(isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED')).toBe(true);
+    expect((error as Error).message).toBe('Not signed in: no stored credentials.');
+  });
+
+  it('takes the token another process refreshed meanwhile, even when forced, without a request', async () => {
+    const theirs = { ...someCredentials, accessToken: 'ya29.refreshed-by-the-other-process' };
+    const store = memoryStore(someCredentials, (self) => self.save(theirs));
+    const before = sandbox.counters.refreshGrants;
+    expect(await getFreshCredentials({ store, clientSecrets, forceRefresh: true })).toEqual(theirs);
+    expect(sandbox.counters.refreshGrants).toBe(before);
+  });
+});

@@ -1,0 +1,102 @@
+import { authorize, type ClientSecrets } from '@installed-oauth/core';
+import { consentAgentPath, runConsentAgent } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { createLoopbackStrategy, type LoopbackOptions } from '../src/index.js';
+import { captureOutput, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
+
+const sandbox = useSandbox();
+let clientSecrets: ClientSecrets;
+beforeAll(() => {
+  clientSecrets = sandboxSecrets(sandbox);
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  return (await failure(promise)).code;
+}
+
+/** Writes `bytes` to the receiver as they are and returns everything it answers. */
+
+describe('opening the browser', () => {
+  it('puts the URL in place of %s in the BROWSER command', async () => {
+    const out = captureOutput();
+    const strategy = createLoopbackStrategy({
+      output: out.output,
+      env: { BROWSER: `"${process.execPath}" "${consentAgentPath}" %s --deny` },
+    });
+    expect(
+      await codeOf(
+        authorize({
+          clientSecrets,
+          scopes: [DRIVE_SCOPE],
+          strategy,
+          signal: AbortSignal.timeout(120_000),
+        }),
+      ),
+    ).toBe('AUTHORIZATION_DENIED');
+  });
+
+  it('reports a BROWSER command that exits with an error, and keeps waiting', async () => {
+    const out = captureOutput();
+    const strategy = createLoopbackStrategy({ output: out.output, env: { BROWSER: 'false' } });
+    const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+    await out.waitFor(/Could not open a browser/);
+    expect(out.text()).toMatch(
+      /Could not open a browser \(BROWSER command "false" exited with code 1\)\. Open the URL above/,
+    );
+    const link = /authorize this application: (\S+)/.exec(out.text())?.[1] ?? '';
+    await runConsentAgent(link);
+    expect((await result).accessToken).toBeTruthy();
+  });
+
+  /** What the strategy prints when the browser cannot be opened; the sign-in is then cancelled. */
+  async function browserWarning(options: LoopbackOptions): Promise<string> {
+    const out = captureOutput();
+    const controller = new AbortController();
+    const result = authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy: createLoopbackStrategy({ output: out.output, ...options }),
+      signal: controller.signal,
+    });
+    await out.waitFor(/Could not open a browser/);
+    controller.abort();
+    expect(await codeOf(result)).toBe('AUTHORIZATION_CANCELLED');
+    return out.text();
+  }
+
+  it('reports a BROWSER command killed by a signal, and an empty one', async () => {
+    expect(await browserWarning({ env: { BROWSER: `sh -c 'kill -TERM $$'` } })).toContain(
+      'Could not open a browser (BROWSER command "sh" was stopped by SIGTERM). Open the URL above',
+    );
+    expect(await browserWarning({ env: { BROWSER: '""' } })).toContain(
+      'Could not open a browser (BROWSER is empty). Open the URL above',
+    );
+  });
+
+  it('reports an openBrowser function that throws something other than an Error', async () => {
+    const thrower = () => {
+      throw 'no browser here';
+    };
+    expect(await browserWarning({ openBrowser: thrower })).toContain(
+      'Could not open a browser (no browser here).',
+    );
+  });
+
+  it('reports an openBrowser function that throws, and keeps waiting', async () => {
+    const out = captureOutput();
+    let link = '';
+    const strategy = createLoopbackStrategy({
+      output: out.output,
+      openBrowser: (url) => {
+        link = url;
+        throw new Error('no browser in this container');
+      },
+    });
+    const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
+    await out.waitFor(/Could not open a browser/);
+    expect(out.text()).toMatch(/Could not open a browser \(no browser in this container\)/);
+    await runConsentAgent(link);
+    expect((await result).accessToken).toBeTruthy();
+  });
+});
