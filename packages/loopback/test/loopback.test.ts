@@ -267,7 +267,9 @@ describe('failures of its own', () => {
     const out = captureOutput();
     const strategy = createLoopbackStrategy({
       output: out.output,
-      env: { BROWSER: 'no-such-browser-command' },
+      // A path, not a name looked up on PATH: a folder on PATH that this user may not read
+      // would make it EACCES instead.
+      env: { BROWSER: '/nonexistent/no-such-browser-command' },
     });
     let url: URL | undefined;
     const result = authorize({
@@ -290,7 +292,7 @@ describe('failures of its own', () => {
     });
     await out.waitFor(/Could not open a browser/);
     expect(out.text()).toMatch(
-      /Could not open a browser \(BROWSER command "no-such-browser-command" could not be started \(ENOENT\)\)\. Open the URL above/,
+      /Could not open a browser \(BROWSER command "\/nonexistent\/no-such-browser-command" could not be started \(ENOENT\)\)\. Open the URL above/,
     );
     await runConsentAgent(url?.href ?? '');
     expect((await result).accessToken).toBeTruthy();
