@@ -5,7 +5,7 @@ export interface ConsentAgentOptions {
   login?: string;
   /** Request the final redirect URL, as a browser would (default true). */
   deliver?: boolean;
-  /** Give up after this many milliseconds (default 15 000). */
+  /** Give up after this many milliseconds (default 120 000: a guard against hangs, not a speed claim). */
   timeout?: number;
 }
 
@@ -61,7 +61,7 @@ export async function runConsentAgent(
   authorizationUrl: string,
   options: ConsentAgentOptions = {},
 ): Promise<ConsentAgentResult> {
-  const signal = AbortSignal.timeout(options.timeout ?? 15_000);
+  const signal = AbortSignal.timeout(options.timeout ?? 120_000);
   const start = new URL(authorizationUrl);
   const jar = new CookieJar();
   let url = start;
