@@ -87,7 +87,7 @@ export function promptForRedirect(init: PromptInit): Promise<URLSearchParams> {
         parameters = paste.parameters;
       } else if (paste.parameters.has('state')) {
         problem =
-          'That address belongs to another sign-in attempt (its state does not match). Use the newest link.';
+          'That address is not the answer to this sign-in (it belongs to another attempt, or was altered). Use the newest link.';
       } else {
         problem = 'That address has no state; paste the full address from the address bar.';
       }

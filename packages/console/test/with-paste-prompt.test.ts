@@ -1,9 +1,11 @@
 import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { connect } from 'node:net';
 import { authorize, type ClientSecrets } from '@installed-oauth/core';
 import { createLoopbackStrategy } from '@installed-oauth/loopback';
 import { runConsentAgent } from '@installed-oauth/sandbox';
 import { useSandbox } from '@installed-oauth/test-support';
+import { runConformanceChecks } from '@installed-oauth/core/testing';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { withPastePrompt } from '../src/index.js';
 import { DRIVE_SCOPE, sandboxSecrets, terminal } from './helpers.js';
@@ -75,5 +77,21 @@ describe('loopback and paste prompt together: first genuine callback wins', () =
 
     await runConsentAgent(link);
     expect((await flow.result).accessToken).toBeTruthy();
+  });
+});
+
+describe('contract v1', () => {
+  it('passes the conformance kit, wrapped around the loopback receiver', async () => {
+    await runConformanceChecks({
+      createStrategy: () =>
+        withPastePrompt(createLoopbackStrategy({ openBrowser: false, output: new PassThrough() }), {
+          input: new PassThrough(),
+          output: new PassThrough(),
+        }),
+      // The browser's side: the loopback receiver gets the redirect.
+      deliver: async (callbackUrl) => {
+        await (await fetch(callbackUrl)).text();
+      },
+    });
   });
 });

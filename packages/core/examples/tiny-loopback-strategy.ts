@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RedirectStrategy } from '@installed-oauth/core';
+import { defineStrategy, InstalledOAuthError, type RedirectStrategy } from '@installed-oauth/core';
 
 /** A minimal loopback receiver: shows the URL, then waits for the browser's redirect. */
 export function createTinyLoopbackStrategy(
@@ -8,10 +8,11 @@ export function createTinyLoopbackStrategy(
 ): RedirectStrategy {
   const showUrl =
     options.showUrl ?? ((url) => console.error(`Open this URL in a browser:\n${url}`));
-  return {
+  return defineStrategy({
     name: 'tiny-loopback',
-    specificationVersion: 'v1',
     receive(request) {
+      // A sign-in cancelled before it started opens nothing.
+      if (request.signal.aborted) return Promise.reject(request.signal.reason);
       return new Promise((resolve, reject) => {
         const server = createServer((req, res) => {
           const parameters = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
@@ -22,7 +23,7 @@ export function createTinyLoopbackStrategy(
           }
           res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
           res.end('Done. You can close this tab.');
-          finish(() => resolve(parameters)); // unmodified: core checks state, iss and error
+          finish(() => resolve(parameters)); // unmodified: core interprets error=
         });
         const onAbort = () => finish(() => reject(request.signal.reason));
         function finish(settle: () => void) {
@@ -32,12 +33,20 @@ export function createTinyLoopbackStrategy(
           settle();
         }
         request.signal.addEventListener('abort', onAbort, { once: true });
-        server.on('error', (error) => finish(() => reject(error)));
+        server.on('error', (error) =>
+          finish(() =>
+            reject(
+              new InstalledOAuthError('STRATEGY_FAILED', `Cannot listen: ${error.message}`, {
+                cause: error,
+              }),
+            ),
+          ),
+        );
         server.listen(0, '127.0.0.1', () => {
           const { port } = server.address() as AddressInfo;
           showUrl(request.buildAuthorizationUrl(`http://127.0.0.1:${port}/`));
         });
       });
     },
-  };
+  });
 }

@@ -1,15 +1,21 @@
 import type { TokenEndpointResponse } from 'openid-client';
-import type { ClientSecrets } from './client-secrets.js';
+import { validateCallback } from './callback.js';
+import { assertClientSecrets, type ClientSecrets } from './client-secrets.js';
 import { createConfiguration, type FetchLike } from './configuration.js';
 import {
   assertScopesGranted,
   type Credentials,
   credentialsFromTokenResponse,
 } from './credentials.js';
-import { InstalledOAuthError, invalidArgument } from './errors.js';
+import { InstalledOAuthError, invalidArgument, isInstalledOAuthError } from './errors.js';
 import { fromOpenIdClientError } from './openid-client-errors.js';
-import { createRedirectRequest } from './redirect-request.js';
-import { type RedirectStrategy, SPECIFICATION_VERSION } from './redirect-strategy.js';
+import { type AttemptRecord, createRedirectRequest } from './redirect-request.js';
+import {
+  errorFromAbort,
+  type RedirectRequest,
+  type RedirectStrategy,
+  SPECIFICATION_VERSION,
+} from './redirect-strategy.js';
 
 export interface AuthorizeOptions {
   /** From {@link parseClientSecrets} or `readClientSecretsFile`. */
@@ -73,14 +79,7 @@ function validateOptions(options: AuthorizeOptions): void {
     if (!KNOWN_OPTIONS.has(key)) throw invalidArgument(`authorize(): unknown option "${key}"`);
   }
   const { clientSecrets, scopes, strategy, signal, accessType, extraParameters } = options;
-  if (
-    typeof clientSecrets?.clientId !== 'string' ||
-    typeof clientSecrets.tokenEndpoint !== 'string'
-  ) {
-    throw invalidArgument(
-      'authorize(): "clientSecrets" must come from parseClientSecrets() or readClientSecretsFile()',
-    );
-  }
+  assertClientSecrets(clientSecrets, 'authorize()');
   if (!Array.isArray(scopes) || scopes.length === 0)
     throw invalidArgument('authorize(): "scopes" must be a non-empty array');
   for (const scope of scopes) {
@@ -129,110 +128,75 @@ function authorizationParameters(options: AuthorizeOptions): Record<string, stri
   return { ...parameters, ...options.extraParameters };
 }
 
-/** Printable, bounded text from the redirect, fit for a message. */
-function sanitise(text: string): string {
-  return text.replace(/\p{Cc}/gu, ' ').slice(0, 300);
-}
+/** How long core waits, after an abort, for the strategy to release what it holds. */
+const STRATEGY_SETTLE_MS = 5000;
 
-/** Checks the callback parameters; returns the authorization code. */
-export function validateCallback(
-  parameters: URLSearchParams,
-  state: string,
-  issuer: string,
-): string {
-  for (const name of ['code', 'state', 'iss', 'error', 'error_description', 'error_uri']) {
-    if (parameters.getAll(name).length > 1) {
-      throw new InstalledOAuthError(
-        'INVALID_CALLBACK',
-        `The redirect carries "${name}" more than once; refusing it.`,
-      );
-    }
-  }
-  for (const name of ['access_token', 'id_token', 'token']) {
-    if (parameters.has(name)) {
-      throw new InstalledOAuthError(
-        'INVALID_CALLBACK',
-        `The redirect carries "${name}", which this flow never returns there; refusing it.`,
-      );
-    }
-  }
-  if (parameters.get('state') !== state) {
-    throw new InstalledOAuthError(
-      'INVALID_CALLBACK',
-      'The redirect does not carry the state of this sign-in attempt (it belongs to another attempt, or was forged).',
-      { hint: 'Start the sign-in again and use the newest link.' },
-    );
-  }
-  const iss = parameters.get('iss');
-  if (iss !== null && iss !== issuer) {
-    throw new InstalledOAuthError(
-      'INVALID_CALLBACK',
-      `The redirect names issuer ${JSON.stringify(sanitise(iss))}, not ${issuer} (RFC 9207); refusing it.`,
-    );
-  }
-  const error = parameters.get('error');
-  if (error !== null) {
-    const description = parameters.get('error_description');
-    const said = `${sanitise(error)}${description ? `: ${sanitise(description)}` : ''}`;
-    if (error === 'access_denied') {
-      throw new InstalledOAuthError('AUTHORIZATION_DENIED', `Access was denied (${said}).`, {
-        hint: 'Run the sign-in again and choose Allow on the consent screen.',
-        details: { error },
-      });
-    }
-    throw new InstalledOAuthError(
-      'AUTHORIZATION_FAILED',
-      `The authorization server refused the request: ${said}.`,
-      {
-        details: { error },
-      },
-    );
-  }
-  const code = parameters.get('code');
-  if (!code)
-    throw new InstalledOAuthError(
-      'INVALID_CALLBACK',
-      'The redirect carries no authorization code.',
-    );
-  return code;
-}
+/** Codes a strategy may fail with; any other rejection is wrapped as STRATEGY_FAILED. */
+const STRATEGY_CODES = new Set([
+  'STRATEGY_FAILED',
+  'INVALID_CALLBACK',
+  'AUTHORIZATION_CANCELLED',
+  'AUTHORIZATION_TIMED_OUT',
+]);
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {}); // the strategy rejects too; that rejection is expected, not unhandled
-    return Promise.reject(signal.reason);
-  }
+/**
+ * The strategy's outcome, or the abort: on abort, waits (at most STRATEGY_SETTLE_MS) for the
+ * strategy to settle, so that its sockets and child processes are gone when authorize() rejects.
+ */
+function receiveUntilAbort(
+  strategy: RedirectStrategy,
+  request: RedirectRequest,
+  signal: AbortSignal,
+): Promise<URLSearchParams> {
+  const receiving = Promise.resolve().then(() => strategy.receive(request));
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    let settled = false;
+    const onAbort = () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const gone = new Promise<void>((done) => {
+        timer = setTimeout(done, STRATEGY_SETTLE_MS);
+        receiving.then(
+          () => done(),
+          () => done(),
+        );
+      });
+      void gone.then(() => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
+    };
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
+    receiving.then(
       (value) => {
         signal.removeEventListener('abort', onAbort);
-        resolve(value);
+        if (!signal.aborted && !settled) resolve(value);
+        settled = true;
       },
       (error) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error);
+        if (!signal.aborted && !settled) reject(error);
+        settled = true;
       },
     );
   });
 }
 
-function abortError(signal: AbortSignal): InstalledOAuthError {
-  const reason = signal.reason as { name?: string } | undefined;
-  if (reason?.name === 'TimeoutError') {
-    return new InstalledOAuthError(
-      'AUTHORIZATION_TIMED_OUT',
-      'Timed out waiting for the sign-in to finish in the browser.',
-      {
-        cause: signal.reason,
-        hint: 'Run it again and finish the sign-in sooner, or allow more time.',
-      },
-    );
-  }
-  return new InstalledOAuthError('AUTHORIZATION_CANCELLED', 'The sign-in was cancelled.', {
-    cause: signal.reason,
-  });
+/** What authorize() throws when the strategy rejected with `error`. */
+function strategyFailure(
+  error: unknown,
+  strategyName: string,
+  signal: AbortSignal,
+  record: AttemptRecord,
+): InstalledOAuthError {
+  if (record.failure) return record.failure;
+  if (signal.aborted) return errorFromAbort(signal);
+  if (isInstalledOAuthError(error) && STRATEGY_CODES.has(error.code)) return error;
+  const said = error instanceof Error ? error.message : String(error);
+  return new InstalledOAuthError(
+    'STRATEGY_FAILED',
+    `The "${strategyName}" redirect strategy failed: ${said.replace(/\p{Cc}/gu, ' ').slice(0, 300)}`,
+    { cause: error },
+  );
 }
 
 /**
@@ -262,6 +226,7 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
   const { clientSecrets, strategy } = options;
   const { client, configuration } = await createConfiguration(clientSecrets, {
     fetch: options.fetch,
+    signal: options.signal,
   });
   const verifier = client.randomPKCECodeVerifier();
   const challenge = await client.calculatePKCECodeChallenge(verifier);
@@ -269,9 +234,11 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
   const parameters = authorizationParameters(options);
   const signal = options.signal ?? new AbortController().signal;
 
+  if (signal.aborted) throw errorFromAbort(signal);
   const { request, record } = createRedirectRequest({
     state,
     signal,
+    issuer: clientSecrets.issuer,
     strategyName: String(strategy.name),
     requiredRedirectUri: clientSecrets.requiredRedirectUri,
     buildUrl: (redirectUri) =>
@@ -287,14 +254,9 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
 
   let callback: URLSearchParams;
   try {
-    callback = await abortable(
-      Promise.resolve().then(() => strategy.receive(request)),
-      signal,
-    );
+    callback = await receiveUntilAbort(strategy, request, signal);
   } catch (error) {
-    if (record.failure) throw record.failure;
-    if (signal.aborted) throw abortError(signal);
-    throw error;
+    throw strategyFailure(error, String(strategy.name), signal, record);
   }
   if (record.failure) throw record.failure;
   if (record.urlBuildCount === 0 || record.redirectUri === undefined) {
@@ -322,6 +284,8 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
       expectedState: state,
     });
   } catch (error) {
+    // Ctrl-C or the caller's deadline during the exchange: the request was aborted with it.
+    if (signal.aborted) throw errorFromAbort(signal);
     throw fromOpenIdClientError(client, error, 'exchange', clientSecrets.tokenEndpoint);
   }
   const credentials = credentialsFromTokenResponse(response, {

@@ -271,5 +271,25 @@ export function parseClientSecrets(
     ),
   } satisfies ClientSecrets;
   Object.defineProperty(secrets, 'clientSecret', { enumerable: false });
-  return Object.freeze(secrets);
+  const frozen = Object.freeze(secrets);
+  parsed.add(frozen);
+  return frozen;
+}
+
+/** Every ClientSecrets this module made: the only ones the other functions accept. */
+const parsed = new WeakSet<object>();
+
+/**
+ * Checks that `value` came from {@link parseClientSecrets} (or `readClientSecretsFile`), so
+ * its endpoints were validated; `caller` names the function in the TypeError otherwise.
+ */
+export function assertClientSecrets(
+  value: unknown,
+  caller: string,
+): asserts value is ClientSecrets {
+  if (typeof value !== 'object' || value === null || !parsed.has(value)) {
+    throw invalidArgument(
+      `${caller}: "clientSecrets" must come from parseClientSecrets() or readClientSecretsFile()`,
+    );
+  }
 }

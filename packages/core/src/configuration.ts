@@ -12,7 +12,9 @@ export type FetchLike = OpenIdClient.CustomFetch;
 export interface ConfigurationOptions {
   /** Revocation endpoint; default {@link defaultRevocationEndpoint}. */
   revocationEndpoint?: string;
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
+  /** Aborts the token requests made with this configuration (Ctrl-C during the exchange). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -64,6 +66,16 @@ export async function createConfiguration(
     // Reached only for loopback endpoints under allowInsecureTransport (checked on parsing).
     client.allowInsecureRequests(configuration);
   }
-  if (options.fetch) configuration[client.customFetch] = options.fetch;
+  const { fetch: customFetch, signal } = options;
+  if (customFetch || signal) {
+    const send: FetchLike = customFetch ?? ((url, init) => fetch(url, init));
+    configuration[client.customFetch] = signal
+      ? (url, init) =>
+          send(url, {
+            ...init,
+            signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal,
+          })
+      : send;
+  }
   return { client, configuration };
 }

@@ -1,3 +1,5 @@
+export type { AccountIdentity } from './account.js';
+export { accountOf } from './account.js';
 export type { AuthorizeOptions } from './authorize.js';
 export { authorize } from './authorize.js';
 export type { AuthorizedUserJson, StoredCredentials } from './authorized-user.js';
@@ -15,12 +17,26 @@ export {
 } from './credentials.js';
 export type { InstalledOAuthErrorCode, InstalledOAuthErrorOptions } from './errors.js';
 export { InstalledOAuthError, isInstalledOAuthError } from './errors.js';
+export type { FreshCredentialsOptions } from './fresh-credentials.js';
+export { getFreshCredentials } from './fresh-credentials.js';
+export type {
+  Account,
+  GetCredentialsOptions,
+  InstalledApp,
+  InstalledAppOptions,
+  SignInOptions,
+  SignOutResult,
+} from './installed-app.js';
+export { createInstalledApp } from './installed-app.js';
 export { isLoopbackHost } from './loopback-host.js';
-export type { RedirectRequest, RedirectStrategy } from './redirect-strategy.js';
-export { SPECIFICATION_VERSION } from './redirect-strategy.js';
+export type {
+  RedirectRequest,
+  RedirectStrategy,
+  SpecificationVersion,
+} from './redirect-strategy.js';
+export { defineStrategy, errorFromAbort, SPECIFICATION_VERSION } from './redirect-strategy.js';
 export type { RefreshOptions } from './refresh.js';
 export { refreshCredentials } from './refresh.js';
 export type { RevokeOptions, RevokeResult } from './revoke.js';
 export { revokeCredentials } from './revoke.js';
-export type { FreshCredentialsOptions, TokenStore } from './token-store.js';
-export { getFreshCredentials } from './token-store.js';
+export type { AccountStore, TokenStore } from './token-store.js';

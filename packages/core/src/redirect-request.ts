@@ -1,6 +1,7 @@
+import { checkCallback } from './callback.js';
 import { InstalledOAuthError } from './errors.js';
 import { isLoopbackHost } from './loopback-host.js';
-import type { RedirectRequest } from './redirect-strategy.js';
+import { type RedirectRequest, SPECIFICATION_VERSION } from './redirect-strategy.js';
 
 /** What core learns about one attempt while a strategy runs. */
 export interface AttemptRecord {
@@ -13,6 +14,8 @@ export interface AttemptRecord {
 
 export interface RedirectRequestInit {
   state: string;
+  /** The authorization server's issuer, for the `iss` check. */
+  issuer: string;
   signal: AbortSignal;
   strategyName: string;
   /** Builds the URL for a normalised redirect URI. */
@@ -64,8 +67,11 @@ export function createRedirectRequest(init: RedirectRequestInit): {
     throw error;
   };
   const request: RedirectRequest = Object.freeze({
-    specificationVersion: 'v1' as const,
+    specificationVersion: SPECIFICATION_VERSION,
     signal: init.signal,
+    get redirectUri() {
+      return record.redirectUri;
+    },
     buildAuthorizationUrl(redirectUri: string): URL {
       record.urlBuildCount++;
       if (record.urlBuildCount > 1) {
@@ -102,8 +108,12 @@ export function createRedirectRequest(init: RedirectRequestInit): {
     isGenuineCallback(parameters: URLSearchParams): boolean {
       if (record.redirectUri === undefined || !(parameters instanceof URLSearchParams))
         return false;
-      const states = parameters.getAll('state');
-      return states.length === 1 && states[0] === init.state;
+      try {
+        checkCallback(parameters, init.state, init.issuer);
+        return true;
+      } catch {
+        return false;
+      }
     },
     completeBareCode(code: string): URLSearchParams {
       const trimmed = typeof code === 'string' ? code.trim() : '';

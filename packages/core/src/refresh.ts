@@ -1,4 +1,4 @@
-import type { ClientSecrets } from './client-secrets.js';
+import { assertClientSecrets, type ClientSecrets } from './client-secrets.js';
 import { createConfiguration, type FetchLike } from './configuration.js';
 import { type Credentials, credentialsFromTokenResponse } from './credentials.js';
 import { InstalledOAuthError, invalidArgument } from './errors.js';
@@ -25,8 +25,7 @@ export interface RefreshOptions {
  */
 export async function refreshCredentials(options: RefreshOptions): Promise<Credentials> {
   const { clientSecrets, credentials } = options ?? {};
-  if (typeof clientSecrets?.tokenEndpoint !== 'string')
-    throw invalidArgument('refreshCredentials(): "clientSecrets" is required');
+  assertClientSecrets(clientSecrets, 'refreshCredentials()');
   if (typeof credentials !== 'object' || credentials === null)
     throw invalidArgument('refreshCredentials(): "credentials" is required');
   if (!credentials.refreshToken) {

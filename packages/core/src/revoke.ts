@@ -1,4 +1,4 @@
-import type { ClientSecrets } from './client-secrets.js';
+import { assertClientSecrets, type ClientSecrets } from './client-secrets.js';
 import { createConfiguration, defaultRevocationEndpoint, type FetchLike } from './configuration.js';
 import type { Credentials } from './credentials.js';
 import { invalidArgument } from './errors.js';
@@ -32,8 +32,7 @@ export interface RevokeResult {
  */
 export async function revokeCredentials(options: RevokeOptions): Promise<RevokeResult> {
   const { clientSecrets, credentials, revocationEndpoint } = options ?? {};
-  if (typeof clientSecrets?.tokenEndpoint !== 'string')
-    throw invalidArgument('revokeCredentials(): "clientSecrets" is required');
+  assertClientSecrets(clientSecrets, 'revokeCredentials()');
   if (typeof credentials !== 'object' || credentials === null)
     throw invalidArgument('revokeCredentials(): "credentials" is required');
   if (revocationEndpoint !== undefined) {

@@ -1,12 +1,8 @@
-import type { ClientSecrets } from './client-secrets.js';
-import type { FetchLike } from './configuration.js';
-import { type Credentials, isExpired } from './credentials.js';
-import { InstalledOAuthError, invalidArgument } from './errors.js';
-import { refreshCredentials } from './refresh.js';
+import type { Credentials } from './credentials.js';
 
 /**
- * Where credentials live between runs. `@installed-oauth/core/node` has a file store; write
- * your own for a keychain or a database. Implementations report failures as
+ * Where one account's credentials live between runs. `@installed-oauth/core/node` has a file
+ * store; write your own for a keychain or a database. Implementations report failures as
  * `InstalledOAuthError` (`TOKEN_STORE_ERROR`, `INVALID_CREDENTIALS_FILE`).
  */
 export interface TokenStore {
@@ -23,55 +19,21 @@ export interface TokenStore {
   withLock?<T>(task: () => Promise<T>): Promise<T>;
 }
 
-export interface FreshCredentialsOptions {
-  store: TokenStore;
-  clientSecrets: ClientSecrets;
-  /** Refresh even when the stored access token still looks valid (e.g. after a 401). */
-  forceRefresh?: boolean;
-  fetch?: FetchLike;
-}
-
 /**
- * Loads credentials and refreshes them when the access token has expired, saving the result.
- * Under the store's lock the credentials are loaded again, so when several processes start
- * with an expired token only the first sends a refresh request; the others use its result.
- *
- * @throws {InstalledOAuthError} `REAUTHENTICATION_REQUIRED` when nothing is stored or the
- *   refresh token no longer works.
- *
- * @example
- * ```ts
- * const store = createFileTokenStore({ path: '~/.config/my-app/credentials.json' });
- * const { accessToken } = await getFreshCredentials({ store, clientSecrets });
- * ```
+ * Where the credentials of several accounts live: one {@link TokenStore} per account, keyed by
+ * the account's stable id (the ID token's `sub`), and one lock for all of them. What
+ * {@link createInstalledApp} keeps its accounts in; `createFileAccountStore` in
+ * `@installed-oauth/core/node` is the file-system one.
  */
-export async function getFreshCredentials(options: FreshCredentialsOptions): Promise<Credentials> {
-  const { store, clientSecrets } = options ?? {};
-  if (typeof store?.load !== 'function' || typeof store.save !== 'function') {
-    throw invalidArgument('getFreshCredentials(): "store" must be a TokenStore');
-  }
-  const notSignedIn = () =>
-    new InstalledOAuthError('REAUTHENTICATION_REQUIRED', 'Not signed in: no stored credentials.', {
-      hint: 'Sign in first.',
-    });
-
-  const current = await store.load();
-  if (!current) throw notSignedIn();
-  if (!options.forceRefresh && !isExpired(current)) return current;
-
-  const refresh = async () => {
-    const latest = await store.load();
-    if (!latest) throw notSignedIn();
-    // Another process may have refreshed while this one waited for the lock.
-    const refreshedMeanwhile = latest.accessToken !== current.accessToken;
-    if (!isExpired(latest) && (!options.forceRefresh || refreshedMeanwhile)) return latest;
-    const refreshed = await refreshCredentials({
-      clientSecrets,
-      credentials: latest,
-      fetch: options.fetch,
-    });
-    await store.save(refreshed);
-    return refreshed;
-  };
-  return store.withLock ? store.withLock(refresh) : refresh();
+export interface AccountStore {
+  /** The ids of the stored accounts, the earliest saved first. */
+  accounts(): Promise<string[]>;
+  /**
+   * The store of one account (empty until saved). Its `save` adds the account to
+   * {@link accounts}, its `delete` removes it. Ids are the ID token's `sub`: letters, digits,
+   * `.`, `_` and `-`.
+   */
+  account(id: string): TokenStore;
+  /** Runs `task` holding the lock that every process writing to this store respects. */
+  withLock<T>(task: () => Promise<T>): Promise<T>;
 }

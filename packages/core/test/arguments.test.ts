@@ -27,7 +27,7 @@ describe('bad arguments fail at once with a TypeError', () => {
     [
       'refreshCredentials without clientSecrets',
       () => refreshCredentials({ credentials: someCredentials } as never),
-      /"clientSecrets" is required/,
+      /"clientSecrets" must come from parseClientSecrets\(\)/,
     ],
     [
       'refreshCredentials without credentials',
@@ -37,7 +37,7 @@ describe('bad arguments fail at once with a TypeError', () => {
     [
       'revokeCredentials without clientSecrets',
       () => revokeCredentials({ credentials: someCredentials } as never),
-      /"clientSecrets" is required/,
+      /"clientSecrets" must come from parseClientSecrets\(\)/,
     ],
     [
       'revokeCredentials without credentials',
@@ -47,12 +47,12 @@ describe('bad arguments fail at once with a TypeError', () => {
     [
       'refreshCredentials without options',
       () => refreshCredentials(undefined as never),
-      /"clientSecrets" is required/,
+      /"clientSecrets" must come from parseClientSecrets\(\)/,
     ],
     [
       'revokeCredentials without options',
       () => revokeCredentials(undefined as never),
-      /"clientSecrets" is required/,
+      /"clientSecrets" must come from parseClientSecrets\(\)/,
     ],
     [
       'getFreshCredentials without options',

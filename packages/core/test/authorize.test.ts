@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   authorize,
   type ClientSecrets,
+  InstalledOAuthError,
   parseClientSecrets,
   type RedirectStrategy,
 } from '../src/index.js';
@@ -368,17 +369,41 @@ describe('authorize(): strategies that break contract v1', () => {
     expect(error.message).toMatch(message);
   });
 
-  it("passes a strategy's own failure to the caller unchanged", async () => {
-    const own = new Error('the browser could not be opened');
-    const strategy: RedirectStrategy = {
+  /** A strategy that builds the URL, then rejects with `thrown`. */
+  function failingWith(thrown: unknown): RedirectStrategy {
+    return {
       name: 'failing',
       specificationVersion: 'v1',
       async receive(request) {
         request.buildAuthorizationUrl('http://127.0.0.1:45678/');
-        throw own;
+        throw thrown;
       },
     };
+  }
+
+  it('passes a typed strategy failure (STRATEGY_FAILED) to the caller unchanged', async () => {
+    const own = new InstalledOAuthError('STRATEGY_FAILED', 'The port is taken.');
+    const strategy = failingWith(own);
     await expect(authorize({ clientSecrets, scopes, strategy })).rejects.toBe(own);
+  });
+
+  it.each([
+    ['a plain Error', new Error('port in use'), /strategy failed: port in use$/],
+    ['a string', 'port in use', /strategy failed: port in use$/],
+    ['undefined', undefined, /strategy failed: undefined$/],
+    [
+      'a forged AUTHORIZATION_DENIED',
+      new InstalledOAuthError('AUTHORIZATION_DENIED', 'Access was denied.'),
+      /strategy failed: Access was denied\.$/,
+    ],
+  ])('wraps %s as STRATEGY_FAILED, with the original as cause', async (_kind, thrown, message) => {
+    const error = await failure(
+      authorize({ clientSecrets, scopes, strategy: failingWith(thrown) }),
+    );
+    expect(error).toBeInstanceOf(InstalledOAuthError);
+    expect(error.code).toBe('STRATEGY_FAILED');
+    expect(error.message).toMatch(message);
+    expect(error.cause).toBe(thrown);
   });
 
   it('refuses a strategy that resolves with something other than URLSearchParams', async () => {

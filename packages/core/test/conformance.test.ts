@@ -4,7 +4,7 @@ import { useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { createTinyLoopbackStrategy } from '../examples/tiny-loopback-strategy.js';
 import { authorize, type RedirectRequest, type RedirectStrategy } from '../src/index.js';
-import { ConformanceError, runConformanceChecks } from '../src/testing.js';
+import { ConformanceError, type ConformanceResult, runConformanceChecks } from '../src/testing.js';
 import { DRIVE_SCOPE, sandboxSecrets } from './helpers.js';
 
 const silent = { showUrl: () => {} };
@@ -60,6 +60,19 @@ describe('the conformance kit catches broken strategies', () => {
         .map((result) => result.check);
     }
     return [];
+  }
+
+  /** Every result of the kit, passed or failed. */
+  async function resultsOf(
+    createStrategy: () => RedirectStrategy,
+    timeout?: number,
+  ): Promise<ConformanceResult[]> {
+    try {
+      return await runConformanceChecks({ createStrategy, deliver: fetchCallback, timeout });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConformanceError);
+      return [...(error as ConformanceError).results];
+    }
   }
 
   /** The request's methods and signal as own properties, to override one of them. */
@@ -131,7 +144,70 @@ describe('the conformance kit catches broken strategies', () => {
       ),
     );
     expect(failed).toContain(
-      'ignores junk callbacks (wrong state, no state, forged error) and keeps waiting',
+      'ignores junk callbacks (wrong state, no state, forged error, duplicated or injected parameters, another issuer) and keeps waiting',
+    );
+  });
+
+  it('a strategy that fails with a plain Error, naming the rule', async () => {
+    const results = await resultsOf(
+      variant(() => async (request) => {
+        request.buildAuthorizationUrl('http://127.0.0.1:45678/');
+        throw new Error('port in use');
+      }),
+    );
+    const genuine = results.find((result) =>
+      result.check.startsWith('builds the authorization URL'),
+    );
+    expect(genuine?.failure).toBe(
+      'receive() rejected: Error: port in use (rule 7: fail with an InstalledOAuthError, STRATEGY_FAILED)',
+    );
+  });
+
+  it('a strategy that ignores a signal aborted before the start', async () => {
+    const ignored: AbortController[] = [];
+    const results = await resultsOf(
+      variant((good) => (request) => {
+        if (!request.signal.aborted) return good.receive(request);
+        // Starts listening anyway, on a signal of its own.
+        const own = new AbortController();
+        ignored.push(own);
+        return good.receive({ ...bind(request), signal: own.signal });
+      }),
+      1000,
+    );
+    for (const controller of ignored) controller.abort(); // close what it left listening
+    const check = results.find((result) =>
+      result.check.startsWith('with a signal already aborted'),
+    );
+    expect(check?.failure).toBe('did not finish within 1000 ms');
+  });
+
+  it('a strategy that leaves a timer behind, naming the resource and the rule', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const results = await resultsOf(
+      variant((good) => async (request) => {
+        timers.push(setTimeout(() => {}, 600_000)); // a reminder it never clears
+        return good.receive(request);
+      }),
+    );
+    for (const timer of timers) clearTimeout(timer);
+    const check = results.find((result) => result.check.startsWith('releases its resources'));
+    expect(check?.failure).toMatch(
+      /^left behind after settling: Timeout ×2; rule 6: release every socket, timer, watcher and child process first$/,
+    );
+  });
+
+  it('a strategy that keeps using the request after it settled', async () => {
+    const results = await resultsOf(
+      variant((good) => async (request) => {
+        const parameters = await good.receive(request);
+        setImmediate(() => request.isGenuineCallback(parameters));
+        return parameters;
+      }),
+    );
+    const check = results.find((result) => result.check.startsWith('releases its resources'));
+    expect(check?.failure).toMatch(
+      /used the request after receive\(\) settled \(isGenuineCallback/,
     );
   });
 

@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fromAuthorizedUserJson, toAuthorizedUserJson } from '../authorized-user.js';
-import type { ClientSecrets } from '../client-secrets.js';
+import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
 import type { Credentials } from '../credentials.js';
 import { InstalledOAuthError, invalidArgument } from '../errors.js';
 import type { TokenStore } from '../token-store.js';
@@ -49,6 +49,53 @@ async function refuseSymlink(path: string): Promise<boolean> {
   }
 }
 
+/** Creates `folder` (and its parents) with mode 0700 when missing. */
+export async function makePrivateFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw storeError(`Cannot create the folder ${folder}: ${describeFsError(error)}.`, error);
+  }
+}
+
+/**
+ * Writes `text` to `path` atomically, readable by the owner only from the first byte: a
+ * temporary file in the same folder (mode 0600), fsync, rename over `path`, fsync of the folder.
+ * A symbolic link at `path` is refused. On failure `path` is unchanged and the temporary file
+ * is removed; `options.failure` is added to the message.
+ */
+export async function writePrivateFile(
+  path: string,
+  text: string,
+  options: { failure: string },
+): Promise<void> {
+  const folder = dirname(path);
+  await makePrivateFolder(folder);
+  await refuseSymlink(path);
+  const temporary = join(
+    folder,
+    `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  try {
+    const handle = await open(temporary, 'wx', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => {});
+    throw storeError(`Cannot write ${path}: ${describeFsError(error)}. ${options.failure}`, error);
+  }
+  // Make the rename itself durable; not possible on every platform, and not fatal.
+  try {
+    const directory = await open(folder, 'r');
+    await directory.sync().finally(() => directory.close());
+  } catch {}
+}
+
 /**
  * Stores credentials as an `authorized_user` JSON file (readable by google-auth-library and
  * gcloud tools), with the cached access token and its expiry:
@@ -67,14 +114,18 @@ async function refuseSymlink(path: string): Promise<boolean> {
 export function createFileTokenStore(
   options: FileTokenStoreOptions,
 ): TokenStore & { readonly path: string } {
+  return fileTokenStore(options, undefined);
+}
+
+/** The file store, with the lock at `lockPath` when several files share one lock. */
+export function fileTokenStore(
+  options: FileTokenStoreOptions,
+  lockPath: string | undefined,
+): TokenStore & { readonly path: string } {
   const { path, clientSecrets } = options ?? {};
   if (typeof path !== 'string' || path === '')
     throw invalidArgument('createFileTokenStore(): "path" must be a non-empty string');
-  if (typeof clientSecrets?.clientId !== 'string') {
-    throw invalidArgument(
-      'createFileTokenStore(): "clientSecrets" must come from parseClientSecrets() or readClientSecretsFile()',
-    );
-  }
+  assertClientSecrets(clientSecrets, 'createFileTokenStore()');
   const folder = dirname(path);
 
   async function load(): Promise<Credentials | undefined> {
@@ -108,37 +159,9 @@ export function createFileTokenStore(
 
   async function save(credentials: Credentials): Promise<void> {
     const json = `${JSON.stringify(toAuthorizedUserJson(credentials, clientSecrets), null, 2)}\n`;
-    try {
-      await mkdir(folder, { recursive: true, mode: 0o700 });
-    } catch (error) {
-      throw storeError(`Cannot create the folder ${folder}: ${describeFsError(error)}.`, error);
-    }
-    await refuseSymlink(path);
-    const temporary = join(
-      folder,
-      `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-    );
-    try {
-      const handle = await open(temporary, 'wx', 0o600);
-      try {
-        await handle.writeFile(json, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, path);
-    } catch (error) {
-      await unlink(temporary).catch(() => {});
-      throw storeError(
-        `Cannot write ${path}: ${describeFsError(error)}. The previous credentials, if any, are unchanged.`,
-        error,
-      );
-    }
-    // Make the rename itself durable; not possible on every platform, and not fatal.
-    try {
-      const directory = await open(folder, 'r');
-      await directory.sync().finally(() => directory.close());
-    } catch {}
+    await writePrivateFile(path, json, {
+      failure: 'The previous credentials, if any, are unchanged.',
+    });
   }
 
   async function remove(): Promise<void> {
@@ -156,12 +179,8 @@ export function createFileTokenStore(
     save,
     delete: remove,
     async withLock(task) {
-      try {
-        await mkdir(folder, { recursive: true, mode: 0o700 });
-      } catch (error) {
-        throw storeError(`Cannot create the folder ${folder}: ${describeFsError(error)}.`, error);
-      }
-      return withFileLock(`${path}.lock`, task, options.lock);
+      await makePrivateFolder(folder);
+      return withFileLock(lockPath ?? `${path}.lock`, task, options.lock);
     },
   };
 }

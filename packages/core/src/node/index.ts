@@ -1,4 +1,6 @@
 export { MAX_CLIENT_SECRETS_BYTES, readClientSecretsFile } from './client-secrets-file.js';
+export type { FileAccountStoreOptions } from './file-account-store.js';
+export { createFileAccountStore } from './file-account-store.js';
 export type { FileLockOptions } from './file-lock.js';
 export { withFileLock } from './file-lock.js';
 export type { FileTokenStoreOptions } from './file-token-store.js';

@@ -1,0 +1,310 @@
+import { type AccountIdentity, accountOf } from './account.js';
+import { authorize } from './authorize.js';
+import { assertClientSecrets, type ClientSecrets } from './client-secrets.js';
+import type { FetchLike } from './configuration.js';
+import { type Credentials, isExpired } from './credentials.js';
+import { InstalledOAuthError, invalidArgument, isInstalledOAuthError } from './errors.js';
+import { refreshStored } from './fresh-credentials.js';
+import type { RedirectStrategy } from './redirect-strategy.js';
+import { revokeCredentials } from './revoke.js';
+import type { AccountStore } from './token-store.js';
+
+export interface InstalledAppOptions {
+  /** From `parseClientSecrets` or `readClientSecretsFile`. */
+  clientSecrets: ClientSecrets;
+  /**
+   * The scopes every sign-in asks for. Include `openid` (and `email`) to tell accounts apart:
+   * without an ID token every sign-in is kept as the one account `"default"`.
+   */
+  scopes: readonly string[];
+  /** Where the accounts live: `createFileAccountStore` from `/node`, or your own. */
+  store: AccountStore;
+  /** For every token request (tests, proxies). */
+  fetch?: FetchLike | undefined;
+}
+
+export interface SignInOptions {
+  /** How the user reaches Google's page and the redirect comes back. */
+  strategy: RedirectStrategy;
+  /** Abort to cancel; `AbortSignal.timeout(ms)` for a deadline. */
+  signal?: AbortSignal | undefined;
+  /** Pre-fills the account on Google's sign-in screen (an e-mail address). */
+  loginHint?: string | undefined;
+}
+
+/** One signed-in account and its current credentials. */
+export interface Account {
+  /** Stable: the ID token's `sub`, or `"default"` without `openid`. */
+  readonly id: string;
+  /** For display: the ID token's `email`, when granted. */
+  readonly email: string | undefined;
+  readonly credentials: Credentials;
+}
+
+export interface GetCredentialsOptions {
+  /** Which account (its id or e-mail address); default: the earliest signed in. */
+  account?: string | undefined;
+  /** Refresh even when the access token still looks valid (after the API answered 401). */
+  forceRefresh?: boolean | undefined;
+  /**
+   * Sign in with these options when nothing is stored or the grant is gone (revoked, expired,
+   * another client's file). Without it those cases throw `REAUTHENTICATION_REQUIRED`: the
+   * caller decides whether a browser may open.
+   */
+  signIn?: SignInOptions | undefined;
+}
+
+export interface SignOutResult {
+  /** The account that was removed, or undefined when there was none to remove. */
+  account: string | undefined;
+  /**
+   * What happened at the server: `revoked`; `already-invalid` (nothing left to revoke);
+   * `failed` (not reached or refused: see `error`; the grant may remain, revoke it on the
+   * account's permissions page); `not-attempted` (the stored file was unreadable).
+   */
+  revocation: 'revoked' | 'already-invalid' | 'failed' | 'not-attempted';
+  error?: InstalledOAuthError | undefined;
+}
+
+/** A program signed in to Google: its client, its scopes and its accounts, in one value. */
+export interface InstalledApp {
+  readonly clientSecrets: ClientSecrets;
+  readonly scopes: readonly string[];
+  readonly store: AccountStore;
+  /**
+   * Runs the browser sign-in and saves the account (added, or renewed when it was there). It
+   * always ends with a refresh token for the account that signed in: when Google skips the
+   * consent screen for an account that authorized this client before and sends none, the
+   * stored one of that same account is kept, or, when there is none, the user is asked once
+   * more, with the consent screen, for that account.
+   */
+  signIn(options: SignInOptions): Promise<Account>;
+  /**
+   * The account's credentials with a valid access token, refreshed under the store's lock when
+   * it has expired (one read of the store when it has not).
+   */
+  getCredentials(options?: GetCredentialsOptions): Promise<Account>;
+  /** Every stored account, the earliest signed in first; unreadable ones are left out. */
+  accounts(): Promise<Account[]>;
+  /** Revokes the grant at the server and deletes the account locally, under the store's lock. */
+  signOut(options?: { account?: string | undefined }): Promise<SignOutResult>;
+}
+
+const DEFAULT_ACCOUNT = 'default';
+
+function notSignedIn(account: string | undefined): InstalledOAuthError {
+  return new InstalledOAuthError(
+    'REAUTHENTICATION_REQUIRED',
+    account ? `The account ${account} is not signed in.` : 'Not signed in.',
+    { hint: 'Sign in first.', details: { reason: 'not-signed-in' } },
+  );
+}
+
+/**
+ * One value for a program that signs users in to Google: the client secrets, the scopes, the
+ * account store and `fetch`, checked once. It signs in (and again when a grant is gone, if you
+ * allow it), hands out fresh access tokens, signs out, and keeps several accounts apart.
+ *
+ * @example
+ * ```ts
+ * const app = createInstalledApp({
+ *   clientSecrets: await readClientSecretsFile('client_secret.json'),
+ *   scopes: ['openid', 'email', 'https://www.googleapis.com/auth/drive.metadata.readonly'],
+ *   store: createFileAccountStore({ directory: join(homedir(), '.config', 'my-app') , clientSecrets }),
+ * });
+ * const { credentials } = await app.getCredentials({
+ *   signIn: { strategy: createLoopbackStrategy() },
+ * });
+ * ```
+ */
+export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('createInstalledApp() takes an options object');
+  const { clientSecrets, store, fetch } = options;
+  assertClientSecrets(clientSecrets, 'createInstalledApp()');
+  if (!Array.isArray(options.scopes) || options.scopes.length === 0)
+    throw invalidArgument('createInstalledApp(): "scopes" must be a non-empty array');
+  if (
+    typeof store?.accounts !== 'function' ||
+    typeof store.account !== 'function' ||
+    typeof store.withLock !== 'function'
+  ) {
+    throw invalidArgument('createInstalledApp(): "store" must be an AccountStore');
+  }
+  const scopes = Object.freeze([...options.scopes]);
+  const identifiesAccounts = scopes.includes('openid');
+
+  const toAccount = (id: string, credentials: Credentials): Account =>
+    Object.freeze({ id, email: accountOf(credentials)?.email, credentials });
+
+  /** The id of `account` (an id or an e-mail address), or of the earliest one. */
+  async function resolve(account: string | undefined): Promise<string | undefined> {
+    const ids = await store.accounts();
+    if (account === undefined) return ids[0];
+    if (ids.includes(account)) return account;
+    for (const id of ids) {
+      const stored = await store
+        .account(id)
+        .load()
+        .catch(() => undefined);
+      if (stored && accountOf(stored)?.email === account) return id;
+    }
+    return undefined;
+  }
+
+  async function authorizeOnce(
+    signIn: SignInOptions,
+    extra: { prompt?: string; loginHint?: string | undefined; hasRefreshToken: boolean },
+  ): Promise<Credentials> {
+    return authorize({
+      clientSecrets,
+      scopes,
+      strategy: signIn.strategy,
+      signal: signIn.signal,
+      fetch,
+      hasRefreshToken: extra.hasRefreshToken,
+      ...(extra.prompt ? { prompt: extra.prompt } : {}),
+      ...(extra.loginHint ? { loginHint: extra.loginHint } : {}),
+    });
+  }
+
+  async function signIn(signInOptions: SignInOptions): Promise<Account> {
+    if (typeof signInOptions !== 'object' || signInOptions === null)
+      throw invalidArgument('signIn() takes an options object with a "strategy"');
+    // Without an ID token, accounts cannot be told apart: always ask for consent, so that
+    // Google always sends a refresh token and none is ever paired with another account.
+    const anyStored = identifiesAccounts && (await store.accounts()).length > 0;
+    let credentials = await authorizeOnce(signInOptions, {
+      hasRefreshToken: anyStored,
+      loginHint: signInOptions.loginHint,
+    });
+    const identity = accountOf(credentials);
+    const id = identity?.id ?? DEFAULT_ACCOUNT;
+    if (!credentials.refreshToken) {
+      const stored = await store
+        .account(id)
+        .load()
+        .catch(() => undefined);
+      if (stored?.refreshToken && accountOf(stored)?.id === identity?.id) {
+        credentials = { ...credentials, refreshToken: stored.refreshToken };
+      } else {
+        // Google skipped the consent screen (this account authorized the client before) and
+        // this store has no refresh token of it: ask again, with the consent screen.
+        credentials = await consentAgain(signInOptions, identity);
+      }
+    }
+    await store.withLock(() => store.account(id).save(credentials));
+    return toAccount(id, credentials);
+  }
+
+  async function consentAgain(
+    signInOptions: SignInOptions,
+    identity: AccountIdentity | undefined,
+  ): Promise<Credentials> {
+    const credentials = await authorizeOnce(signInOptions, {
+      prompt: 'consent',
+      loginHint: identity?.email ?? signInOptions.loginHint,
+      hasRefreshToken: false,
+    });
+    const second = accountOf(credentials);
+    if (second?.id !== identity?.id || !credentials.refreshToken) {
+      throw new InstalledOAuthError(
+        'AUTHORIZATION_FAILED',
+        second?.id !== identity?.id
+          ? 'The second sign-in, asked for to get a refresh token, was completed with another account.'
+          : 'The authorization server sent no refresh token, even with the consent screen.',
+        { hint: 'Sign in again and choose the same account both times.' },
+      );
+    }
+    return credentials;
+  }
+
+  async function getCredentials(request: GetCredentialsOptions = {}): Promise<Account> {
+    const id = await resolve(request.account);
+    const stored = id === undefined ? undefined : await loadForUse(id, request);
+    if (id === undefined || stored === undefined) {
+      if (request.signIn)
+        return signIn({ loginHint: request.account, ...request.signIn } as SignInOptions);
+      throw notSignedIn(request.account);
+    }
+    if (!request.forceRefresh && !isExpired(stored)) return toAccount(id, stored);
+    try {
+      const fresh = await refreshStored(store.account(id), stored, {
+        clientSecrets,
+        forceRefresh: request.forceRefresh,
+        fetch,
+      });
+      return toAccount(id, fresh);
+    } catch (error) {
+      if (!request.signIn || !isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED'))
+        throw error;
+      return signIn({ loginHint: accountOf(stored)?.email, ...request.signIn });
+    }
+  }
+
+  /** The stored credentials; undefined when a sign-in may replace an unusable file. */
+  async function loadForUse(
+    id: string,
+    request: GetCredentialsOptions,
+  ): Promise<Credentials | undefined> {
+    try {
+      return await store.account(id).load();
+    } catch (error) {
+      // Another client's file: only a sign-in with this client can replace it.
+      if (request.signIn && isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED'))
+        return undefined;
+      throw error;
+    }
+  }
+
+  async function accounts(): Promise<Account[]> {
+    const result: Account[] = [];
+    for (const id of await store.accounts()) {
+      const credentials = await store
+        .account(id)
+        .load()
+        .catch(() => undefined);
+      if (credentials) result.push(toAccount(id, credentials));
+    }
+    return result;
+  }
+
+  async function signOut(request: { account?: string | undefined } = {}): Promise<SignOutResult> {
+    const id = await resolve(request.account);
+    if (id === undefined) return { account: undefined, revocation: 'not-attempted' };
+    return store.withLock(async () => {
+      const slot = store.account(id);
+      let credentials: Credentials | undefined;
+      try {
+        credentials = await slot.load();
+      } catch (error) {
+        // A corrupt or foreign file is removed too: there is nothing in it to revoke with.
+        if (!isInstalledOAuthError(error)) throw error;
+        if (error.code === 'TOKEN_STORE_ERROR') throw error;
+        await slot.delete();
+        return { account: id, revocation: 'not-attempted' as const };
+      }
+      if (!credentials) return { account: undefined, revocation: 'not-attempted' as const };
+      let result: SignOutResult;
+      try {
+        const { alreadyInvalid } = await revokeCredentials({ clientSecrets, credentials, fetch });
+        result = { account: id, revocation: alreadyInvalid ? 'already-invalid' : 'revoked' };
+      } catch (error) {
+        if (!isInstalledOAuthError(error)) throw error;
+        result = { account: id, revocation: 'failed', error };
+      }
+      await slot.delete();
+      return result;
+    });
+  }
+
+  return Object.freeze({
+    clientSecrets,
+    scopes,
+    store,
+    signIn,
+    getCredentials,
+    accounts,
+    signOut,
+  });
+}

@@ -1,0 +1,134 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
+import { InstalledOAuthError, invalidArgument } from '../errors.js';
+import type { AccountStore, TokenStore } from '../token-store.js';
+import type { FileLockOptions } from './file-lock.js';
+import { withFileLock } from './file-lock.js';
+import { fileTokenStore, makePrivateFolder, writePrivateFile } from './file-token-store.js';
+import { describeFsError } from './fs-errors.js';
+
+export interface FileAccountStoreOptions {
+  /** The folder, e.g. `~/.config/my-app/accounts`. Created with mode 0700. */
+  directory: string;
+  /** The client the credentials belong to: written into each file, checked when reading. */
+  clientSecrets: ClientSecrets;
+  /** Lock timing; the defaults suit interactive programs. */
+  lock?: FileLockOptions;
+}
+
+/** Account ids become file names: the ID token's `sub`, never a path. */
+const ACCOUNT_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/;
+const INDEX = 'accounts.json';
+
+function checkAccountId(id: string): void {
+  if (typeof id !== 'string' || !ACCOUNT_ID.test(id) || id.endsWith('.json')) {
+    throw invalidArgument(
+      `account(): ${JSON.stringify(String(id))} is not an account id (letters, digits, ".", "_" and "-")`,
+    );
+  }
+}
+
+/**
+ * Keeps several accounts' credentials in one folder, one `authorized_user` JSON file per
+ * account (`<id>.json`, readable by google-auth-library and gcloud tools like a single
+ * credentials file), with the guarantees of `createFileTokenStore` for each, one lock file
+ * (`.lock`) for the whole folder, and `accounts.json`, the order in which accounts were added.
+ *
+ * @example
+ * ```ts
+ * const clientSecrets = await readClientSecretsFile('client_secret.json');
+ * const directory = join(homedir(), '.config', 'my-app', 'accounts');
+ * const store = createFileAccountStore({ directory, clientSecrets });
+ * ```
+ */
+export function createFileAccountStore(
+  options: FileAccountStoreOptions,
+): AccountStore & { readonly directory: string; pathOf(id: string): string } {
+  const { directory, clientSecrets } = options ?? {};
+  if (typeof directory !== 'string' || directory === '')
+    throw invalidArgument('createFileAccountStore(): "directory" must be a non-empty string');
+  assertClientSecrets(clientSecrets, 'createFileAccountStore()');
+  const lockPath = join(directory, '.lock');
+  const indexPath = join(directory, INDEX);
+  const pathOf = (id: string) => {
+    checkAccountId(id);
+    return join(directory, `${id}.json`);
+  };
+
+  async function readIndex(): Promise<string[]> {
+    let text: string;
+    try {
+      text = await readFile(indexPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new InstalledOAuthError(
+        'TOKEN_STORE_ERROR',
+        `Cannot read ${indexPath}: ${describeFsError(error)}.`,
+        { cause: error },
+      );
+    }
+    try {
+      const ids = (JSON.parse(text) as { accounts?: unknown }).accounts;
+      return Array.isArray(ids) ? ids.filter((id) => typeof id === 'string') : [];
+    } catch {
+      return []; // only the order is lost; the files on disk still say which accounts exist
+    }
+  }
+
+  async function writeIndex(ids: string[]): Promise<void> {
+    await writePrivateFile(indexPath, `${JSON.stringify({ accounts: ids }, null, 2)}\n`, {
+      failure: 'The accounts themselves are unchanged.',
+    });
+  }
+
+  /** The accounts on disk, in the index's order; files the index does not know come last. */
+  async function accounts(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new InstalledOAuthError(
+        'TOKEN_STORE_ERROR',
+        `Cannot list ${directory}: ${describeFsError(error)}.`,
+        { cause: error },
+      );
+    }
+    const onDisk = names
+      .filter((name) => name.endsWith('.json') && name !== INDEX)
+      .map((name) => name.slice(0, -'.json'.length))
+      .filter((id) => ACCOUNT_ID.test(id))
+      .sort();
+    const indexed = (await readIndex()).filter((id) => onDisk.includes(id));
+    return [...indexed, ...onDisk.filter((id) => !indexed.includes(id))];
+  }
+
+  function account(id: string): TokenStore {
+    const file = fileTokenStore({ path: pathOf(id), clientSecrets, lock: options.lock }, lockPath);
+    return {
+      load: file.load,
+      async save(credentials) {
+        await file.save(credentials);
+        // A new account goes last: accounts() lists the ones the index does not know after it.
+        if (!(await readIndex()).includes(id)) await writeIndex(await accounts());
+      },
+      async delete() {
+        await file.delete();
+        await writeIndex(await accounts());
+      },
+      withLock: file.withLock,
+    };
+  }
+
+  return {
+    directory,
+    pathOf,
+    accounts,
+    account,
+    async withLock(task) {
+      await makePrivateFolder(directory);
+      return withFileLock(lockPath, task, options.lock);
+    },
+  };
+}
