@@ -1,11 +1,11 @@
 import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
 import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { authorize, type ClientSecrets } from '@installed-oauth/core';
+import { runConformanceChecks } from '@installed-oauth/core/testing';
 import { createLoopbackStrategy } from '@installed-oauth/loopback';
 import { runConsentAgent } from '@installed-oauth/sandbox';
 import { useSandbox } from '@installed-oauth/test-support';
-import { runConformanceChecks } from '@installed-oauth/core/testing';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { withPastePrompt } from '../src/index.js';
 import { DRIVE_SCOPE, sandboxSecrets, terminal } from './helpers.js';

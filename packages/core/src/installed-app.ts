@@ -168,14 +168,18 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
     });
   }
 
-  async function signIn(signInOptions: SignInOptions): Promise<Account> {
+  /**
+   * `renewDeadGrant`: the stored refresh token of the account is known to be dead, so the
+   * consent screen is asked for at once (Google then sends a new one) and the old is never kept.
+   */
+  async function signIn(signInOptions: SignInOptions, renewDeadGrant = false): Promise<Account> {
     if (typeof signInOptions !== 'object' || signInOptions === null)
       throw invalidArgument('signIn() takes an options object with a "strategy"');
     // Without an ID token, accounts cannot be told apart: always ask for consent, so that
     // Google always sends a refresh token and none is ever paired with another account.
     const anyStored = identifiesAccounts && (await store.accounts()).length > 0;
     let credentials = await authorizeOnce(signInOptions, {
-      hasRefreshToken: anyStored,
+      hasRefreshToken: anyStored && !renewDeadGrant,
       loginHint: signInOptions.loginHint,
     });
     const identity = accountOf(credentials);
@@ -185,7 +189,7 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
         .account(id)
         .load()
         .catch(() => undefined);
-      if (stored?.refreshToken && accountOf(stored)?.id === identity?.id) {
+      if (!renewDeadGrant && stored?.refreshToken && accountOf(stored)?.id === identity?.id) {
         credentials = { ...credentials, refreshToken: stored.refreshToken };
       } else {
         // Google skipped the consent screen (this account authorized the client before) and
@@ -238,7 +242,7 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
     } catch (error) {
       if (!request.signIn || !isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED'))
         throw error;
-      return signIn({ loginHint: accountOf(stored)?.email, ...request.signIn });
+      return signIn({ loginHint: accountOf(stored)?.email, ...request.signIn }, true);
     }
   }
 

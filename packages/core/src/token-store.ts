@@ -30,8 +30,8 @@ export interface AccountStore {
   accounts(): Promise<string[]>;
   /**
    * The store of one account (empty until saved). Its `save` adds the account to
-   * {@link accounts}, its `delete` removes it. Ids are the ID token's `sub`: letters, digits,
-   * `.`, `_` and `-`.
+   * {@link accounts}, its `delete` removes it. Ids are the ID token's `sub` (Google's are digits);
+   * a store may refuse ids it cannot keep apart or name files after.
    */
   account(id: string): TokenStore;
   /** Runs `task` holding the lock that every process writing to this store respects. */

@@ -14,6 +14,8 @@ export function sandboxSecrets(sandbox: Sandbox): ClientSecrets {
 
 export interface AgentStrategyOptions {
   deny?: boolean;
+  /** The e-mail address the "user" signs in with (the sandbox takes any). */
+  login?: string;
   redirectUri?: string;
   /** Rewrite what the "browser" brought back before returning it (to test core's checks). */
   tamper?: (parameters: URLSearchParams) => URLSearchParams;
@@ -38,6 +40,7 @@ export function agentStrategy(
       options.onUrl?.(url);
       const { redirectUrl } = await runConsentAgent(url.href, {
         deny: options.deny,
+        login: options.login,
         deliver: false,
       });
       const parameters = new URL(redirectUrl).searchParams;

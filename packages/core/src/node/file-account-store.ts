@@ -18,13 +18,13 @@ export interface FileAccountStoreOptions {
 }
 
 /** Account ids become file names: the ID token's `sub`, never a path. */
-const ACCOUNT_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/;
+const ACCOUNT_ID = /^[A-Za-z0-9_@+-][A-Za-z0-9._@+-]{0,254}$/;
 const INDEX = 'accounts.json';
 
 function checkAccountId(id: string): void {
   if (typeof id !== 'string' || !ACCOUNT_ID.test(id) || id.endsWith('.json')) {
     throw invalidArgument(
-      `account(): ${JSON.stringify(String(id))} is not an account id (letters, digits, ".", "_" and "-")`,
+      `account(): ${JSON.stringify(String(id))} is not an account id (letters, digits, ".", "_", "-", "@" and "+")`,
     );
   }
 }

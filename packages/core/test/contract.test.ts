@@ -1,0 +1,163 @@
+import { runConsentAgent } from '@installed-oauth/sandbox';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  accountOf,
+  authorize,
+  type ClientSecrets,
+  type Credentials,
+  defineStrategy,
+  errorFromAbort,
+  SPECIFICATION_VERSION,
+} from '../src/index.js';
+import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
+
+const sandbox = useSandbox();
+let clientSecrets: ClientSecrets;
+beforeAll(() => {
+  clientSecrets = sandboxSecrets(sandbox);
+});
+const scopes = [DRIVE_SCOPE];
+const REDIRECT = 'http://127.0.0.1:45678';
+
+describe('the request a strategy is handed', () => {
+  it('tells the genuine callback from what core would refuse, and shows the normalised redirect URI', async () => {
+    const seen: Record<string, boolean | string | undefined> = {};
+    const strategy = defineStrategy({
+      name: 'inspecting',
+      async receive(request) {
+        seen.before = request.redirectUri;
+        const url = request.buildAuthorizationUrl(REDIRECT);
+        seen.after = request.redirectUri;
+        const { redirectUrl } = await runConsentAgent(url.href, { deliver: false });
+        const genuine = new URL(redirectUrl).searchParams;
+        const state = genuine.get('state') ?? '';
+        const variant = (extra: string) => new URLSearchParams(`${genuine}&${extra}`);
+        seen.genuine = request.isGenuineCallback(genuine);
+        seen.duplicateCode = request.isGenuineCallback(variant('code=again'));
+        seen.injectedToken = request.isGenuineCallback(variant('access_token=x'));
+        seen.otherIssuer = request.isGenuineCallback(
+          new URLSearchParams({ code: 'x', state, iss: 'https://elsewhere.example' }),
+        );
+        seen.stateOnly = request.isGenuineCallback(new URLSearchParams({ state }));
+        seen.error = request.isGenuineCallback(
+          new URLSearchParams({ error: 'access_denied', state }),
+        );
+        seen.notParameters = request.isGenuineCallback('code=x' as never);
+        return genuine;
+      },
+    });
+    expect(strategy).toMatchObject({
+      name: 'inspecting',
+      specificationVersion: SPECIFICATION_VERSION,
+    });
+    expect(Object.isFrozen(strategy)).toBe(true);
+    await authorize({ clientSecrets, scopes, strategy });
+    expect(seen).toEqual({
+      before: undefined,
+      after: `${REDIRECT}/`,
+      genuine: true,
+      duplicateCode: false,
+      injectedToken: false,
+      otherIssuer: false,
+      stateOnly: false,
+      error: true,
+      notParameters: false,
+    });
+  });
+
+  it('completes a pasted bare code (the state then cannot be checked), and refuses text that is not a code', async () => {
+    const bareCode = defineStrategy({
+      name: 'bare-code',
+      async receive(request) {
+        const url = request.buildAuthorizationUrl(REDIRECT);
+        const { redirectUrl } = await runConsentAgent(url.href, { deliver: false });
+        expect(() => request.completeBareCode('not a code')).toThrow(
+          'That does not look like an authorization code.',
+        );
+        return request.completeBareCode(` ${new URL(redirectUrl).searchParams.get('code')} `);
+      },
+    });
+    expect(
+      (await authorize({ clientSecrets, scopes, strategy: bareCode })).accessToken,
+    ).toBeTruthy();
+  });
+});
+
+describe('defineStrategy() and errorFromAbort()', () => {
+  it('refuses a strategy without a usable name or receive()', () => {
+    expect(() => defineStrategy(undefined as never)).toThrow(/"name" must be a short name/);
+    expect(() =>
+      defineStrategy({ name: 'has space', receive: async () => new URLSearchParams() }),
+    ).toThrow(/"name" must be a short name/);
+    expect(() => defineStrategy({ name: 'ok', receive: 'no' as never })).toThrow(
+      /"receive" must be a function/,
+    );
+  });
+
+  it('maps a timeout to AUTHORIZATION_TIMED_OUT and anything else to AUTHORIZATION_CANCELLED', () => {
+    const timeout = new AbortController();
+    timeout.abort(new DOMException('late', 'TimeoutError'));
+    expect(errorFromAbort(timeout.signal, { timedOut: 'No paste in time.' })).toMatchObject({
+      code: 'AUTHORIZATION_TIMED_OUT',
+      message: 'No paste in time.',
+      cause: timeout.signal.reason,
+    });
+    expect(errorFromAbort(AbortSignal.abort())).toMatchObject({
+      code: 'AUTHORIZATION_CANCELLED',
+      message: 'The sign-in was cancelled.',
+    });
+  });
+});
+
+describe('cancelling during the code exchange (Ctrl-C after the browser came back)', () => {
+  it('aborts the token request itself and stores nothing: AUTHORIZATION_CANCELLED', async () => {
+    const controller = new AbortController();
+    let exchangeSignal: AbortSignal | undefined;
+    const error = await failure(
+      authorize({
+        clientSecrets,
+        scopes,
+        strategy: agentStrategy(),
+        signal: controller.signal,
+        // The token request is held until the user presses Ctrl-C.
+        fetch: (_url, init) => {
+          exchangeSignal = init.signal ?? undefined;
+          controller.abort(new DOMException('interrupted', 'AbortError'));
+          return new Promise((_, reject) => {
+            const signal = init.signal as AbortSignal;
+            if (signal.aborted) reject(signal.reason);
+            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+          });
+        },
+      }),
+    );
+    expect(error.code).toBe('AUTHORIZATION_CANCELLED');
+    expect(exchangeSignal?.aborted).toBe(true);
+  });
+});
+
+describe('accountOf()', () => {
+  const withIdToken = (payload: unknown, raw?: string): Credentials => ({
+    accessToken: 'a',
+    refreshToken: undefined,
+    expiresAt: undefined,
+    scopes: [],
+    tokenType: 'Bearer',
+    idToken: `e30.${raw ?? Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`,
+  });
+
+  it('reads the account id and e-mail address (UTF-8 included) from the ID token', () => {
+    expect(accountOf(withIdToken({ sub: '1170', email: 'zoë@example.com' }))).toEqual({
+      id: '1170',
+      email: 'zoë@example.com',
+    });
+    expect(accountOf(withIdToken({ sub: '1170' }))).toEqual({ id: '1170', email: undefined });
+  });
+
+  it('is undefined without an ID token, or with one that names no account', () => {
+    expect(accountOf({ ...withIdToken({}), idToken: undefined })).toBeUndefined();
+    expect(accountOf(withIdToken({ email: 'x@example.com' }))).toBeUndefined();
+    expect(accountOf(withIdToken(undefined, '!!not-base64-json'))).toBeUndefined();
+  });
+});

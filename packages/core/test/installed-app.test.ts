@@ -1,0 +1,288 @@
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { type ClientSecrets, createInstalledApp, type InstalledApp } from '../src/index.js';
+import { createFileAccountStore } from '../src/node/index.js';
+import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
+
+const sandbox = useSandbox();
+let clientSecrets: ClientSecrets;
+let directory: string;
+beforeAll(() => {
+  clientSecrets = sandboxSecrets(sandbox);
+});
+beforeEach(async () => {
+  directory = join(await mkdtemp(join(tmpdir(), 'core-app-')), 'accounts');
+});
+
+const SCOPES = ['openid', 'email', DRIVE_SCOPE];
+const ALICE = 'alice@example.com';
+const BOB = 'bob@example.com';
+
+function app(folder = directory): InstalledApp {
+  return createInstalledApp({
+    clientSecrets,
+    scopes: SCOPES,
+    store: createFileAccountStore({ directory: folder, clientSecrets }),
+  });
+}
+
+/** Ends the grant at the server, as the user would on their Google account page. */
+async function revokeAtServer(token: string): Promise<void> {
+  const response = await fetch(sandbox.revocationEndpoint, {
+    method: 'POST',
+    body: new URLSearchParams({
+      token,
+      client_id: sandbox.clientId,
+      client_secret: sandbox.clientSecret,
+    }),
+  });
+  expect(response.ok).toBe(true);
+}
+
+describe('createInstalledApp(): stored credentials, else sign in', () => {
+  it('signs in on first use, then uses the stored account without a request', async () => {
+    const signedIn = await app().getCredentials({
+      signIn: { strategy: agentStrategy({ login: ALICE }) },
+    });
+    expect(signedIn).toMatchObject({ id: ALICE, email: ALICE });
+    expect(signedIn.credentials.refreshToken).toBeTruthy();
+
+    const exchanges = sandbox.counters.authorizationCodeGrants;
+    const refreshes = sandbox.counters.refreshGrants;
+    const again = await app().getCredentials();
+    expect(again.credentials.accessToken).toBe(signedIn.credentials.accessToken);
+    expect(sandbox.counters.authorizationCodeGrants).toBe(exchanges);
+    expect(sandbox.counters.refreshGrants).toBe(refreshes);
+  });
+
+  it('without a sign-in allowed, says "not signed in" (REAUTHENTICATION_REQUIRED)', async () => {
+    const error = await failure(app().getCredentials());
+    expect(error.code).toBe('REAUTHENTICATION_REQUIRED');
+    expect(error.message).toBe('Not signed in.');
+    const named = await failure(app().getCredentials({ account: BOB }));
+    expect(named.message).toBe(`The account ${BOB} is not signed in.`);
+  });
+
+  it('refreshes an expired access token once, under the lock, and keeps the refresh token', async () => {
+    const first = await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const refreshes = sandbox.counters.refreshGrants;
+    const refreshed = await app().getCredentials({ forceRefresh: true });
+    expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
+    expect(refreshed.credentials.accessToken).not.toBe(first.credentials.accessToken);
+    expect(refreshed.credentials.refreshToken).toBe(first.credentials.refreshToken);
+  });
+
+  it('signs in again when the grant is gone, when allowed to; otherwise says so', async () => {
+    const first = await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    await revokeAtServer(first.credentials.refreshToken ?? '');
+    const dead = await failure(app().getCredentials({ forceRefresh: true }));
+    expect(dead.code).toBe('REAUTHENTICATION_REQUIRED');
+
+    const exchanges = sandbox.counters.authorizationCodeGrants;
+    const renewed = await app().getCredentials({
+      forceRefresh: true,
+      signIn: { strategy: agentStrategy({ login: ALICE }) },
+    });
+    expect(sandbox.counters.authorizationCodeGrants).toBe(exchanges + 1);
+    expect(renewed.id).toBe(ALICE);
+    expect(renewed.credentials.refreshToken).not.toBe(first.credentials.refreshToken);
+    expect((await app().accounts()).map((account) => account.id)).toEqual([ALICE]);
+  });
+});
+
+describe('createInstalledApp(): several accounts', () => {
+  it('keeps each account apart: a second sign-in never touches the first', async () => {
+    const alice = await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const bob = await app().signIn({ strategy: agentStrategy({ login: BOB }) });
+    expect((await app().accounts()).map((account) => account.email)).toEqual([ALICE, BOB]);
+    expect((await app().getCredentials()).id).toBe(ALICE); // the earliest, by default
+    expect((await app().getCredentials({ account: BOB })).credentials.accessToken).toBe(
+      bob.credentials.accessToken,
+    );
+    expect((await app().getCredentials({ account: ALICE })).credentials.refreshToken).toBe(
+      alice.credentials.refreshToken,
+    );
+    const files = (await readdir(directory)).sort();
+    expect(files).toEqual(['accounts.json', `${ALICE}.json`, `${BOB}.json`].sort()); // no lock left
+    for (const file of [`${ALICE}.json`, `${BOB}.json`]) {
+      expect((await stat(join(directory, file))).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(await readFile(join(directory, file), 'utf8'))).toMatchObject({
+        type: 'authorized_user',
+        client_id: sandbox.clientId,
+      });
+    }
+  });
+
+  it('keeps the stored refresh token of the same account when Google skips the consent screen', async () => {
+    const first = await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const exchanges = sandbox.counters.authorizationCodeGrants;
+    const again = await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    // One round trip: no consent asked, and no refresh token sent (as at Google).
+    expect(sandbox.counters.authorizationCodeGrants).toBe(exchanges + 1);
+    expect(again.credentials.refreshToken).toBe(first.credentials.refreshToken);
+  });
+
+  it('asks once more, with the consent screen, for an account that authorized the client before but has no refresh token here', async () => {
+    // Alice authorized this client in another folder (another machine, a deleted config).
+    const elsewhere = join(await mkdtemp(join(tmpdir(), 'core-app-')), 'accounts');
+    await app(elsewhere).signIn({ strategy: agentStrategy({ login: BOB }) });
+    await app(elsewhere).signIn({ strategy: agentStrategy({ login: ALICE }) });
+    // Here Bob is stored, so the first round skips consent: Google sends Alice no refresh token.
+    await app().signIn({ strategy: agentStrategy({ login: BOB }) });
+    const urls: URL[] = [];
+    const exchanges = sandbox.counters.authorizationCodeGrants;
+    const alice = await app().signIn({
+      strategy: agentStrategy({ login: ALICE, onUrl: (url) => urls.push(url) }),
+    });
+    expect(sandbox.counters.authorizationCodeGrants).toBe(exchanges + 2);
+    expect(urls.map((url) => url.searchParams.get('prompt'))).toEqual([null, 'consent']);
+    expect(urls[1]?.searchParams.get('login_hint')).toBe(ALICE);
+    expect(alice.credentials.refreshToken).toBeTruthy();
+    const refreshes = sandbox.counters.refreshGrants;
+    await app().getCredentials({ account: ALICE, forceRefresh: true });
+    expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
+  });
+
+  it('signs one account out (revoked at the server, deleted here) while the other keeps working', async () => {
+    const alice = await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    await app().signIn({ strategy: agentStrategy({ login: BOB }) });
+    expect(await app().signOut({ account: ALICE })).toEqual({
+      account: ALICE,
+      revocation: 'revoked',
+    });
+    expect((await app().accounts()).map((account) => account.id)).toEqual([BOB]);
+    expect((await app().getCredentials({ forceRefresh: true })).id).toBe(BOB);
+    const response = await fetch(sandbox.tokenEndpoint, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: alice.credentials.refreshToken ?? '',
+        client_id: sandbox.clientId,
+        client_secret: sandbox.clientSecret,
+      }),
+    });
+    expect(response.status).toBe(400); // the grant ended at the server
+    expect(await app().signOut({ account: ALICE })).toEqual({
+      account: undefined,
+      revocation: 'not-attempted',
+    });
+  });
+
+  it('deletes locally when the server cannot be reached, and says the revocation failed', async () => {
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const offline = createInstalledApp({
+      clientSecrets,
+      scopes: SCOPES,
+      store: createFileAccountStore({ directory, clientSecrets }),
+      fetch: () => Promise.reject(new TypeError('fetch failed')),
+    });
+    const result = await offline.signOut();
+    expect(result).toMatchObject({ account: ALICE, revocation: 'failed' });
+    expect(result.error?.code).toBe('NETWORK_ERROR');
+    expect(await offline.accounts()).toEqual([]);
+  });
+
+  it('removes a corrupt account file on sign-out, with nothing to revoke', async () => {
+    const store = createFileAccountStore({ directory, clientSecrets });
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    await writeFile(store.pathOf(ALICE), '{ not json');
+    expect(await app().accounts()).toEqual([]); // unreadable ones are left out
+    expect(await app().signOut({ account: ALICE })).toEqual({
+      account: ALICE,
+      revocation: 'not-attempted',
+    });
+    expect(await store.accounts()).toEqual([]);
+  });
+
+  it('finds an account by its e-mail address as well as by its id', async () => {
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    expect((await app().getCredentials({ account: ALICE })).id).toBe(ALICE);
+    expect(await app().signOut({ account: 'nobody@example.com' })).toEqual({
+      account: undefined,
+      revocation: 'not-attempted',
+    });
+  });
+});
+
+describe('createInstalledApp(): files it cannot use', () => {
+  it("replaces another client's credentials file when a sign-in is allowed, and reports it otherwise", async () => {
+    const store = createFileAccountStore({ directory, clientSecrets });
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const path = store.pathOf(ALICE);
+    const json = JSON.parse(await readFile(path, 'utf8'));
+    await writeFile(path, JSON.stringify({ ...json, client_id: 'another.apps.example' }));
+    expect((await failure(app().getCredentials())).message).toMatch(
+      /belong to another OAuth client/,
+    );
+    const renewed = await app().getCredentials({
+      signIn: { strategy: agentStrategy({ login: ALICE }) },
+    });
+    expect(renewed.id).toBe(ALICE);
+    expect(JSON.parse(await readFile(path, 'utf8')).client_id).toBe(sandbox.clientId);
+  });
+
+  it('keeps the order of sign-in when accounts.json is damaged, and reports a folder it cannot read', async () => {
+    await app().signIn({ strategy: agentStrategy({ login: BOB }) });
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const store = createFileAccountStore({ directory, clientSecrets });
+    expect(await store.accounts()).toEqual([BOB, ALICE]);
+    await writeFile(join(directory, 'accounts.json'), 'not json');
+    expect(await store.accounts()).toEqual([ALICE, BOB]); // the files are still there, by name
+    const notAFolder = join(directory, `${ALICE}.json`);
+    const broken = createFileAccountStore({ directory: notAFolder, clientSecrets });
+    expect((await failure(broken.accounts())).message).toBe(
+      `Cannot list ${notAFolder}: a part of the path is not a folder.`,
+    );
+  });
+
+  it('says which account a second round of consent was completed with, when it is another', async () => {
+    const elsewhere = join(await mkdtemp(join(tmpdir(), 'core-app-')), 'accounts');
+    await app(elsewhere).signIn({ strategy: agentStrategy({ login: ALICE }) });
+    await app().signIn({ strategy: agentStrategy({ login: BOB }) });
+    // Alice first (no refresh token for her here), then Bob at the consent screen.
+    const logins = [ALICE, BOB];
+    const strategy = agentStrategy();
+    const switching = {
+      ...strategy,
+      receive: (request: Parameters<typeof strategy.receive>[0]) =>
+        agentStrategy({ login: logins.shift() ?? BOB }).receive(request),
+    };
+    const error = await failure(app().signIn({ strategy: switching }));
+    expect(error.code).toBe('AUTHORIZATION_FAILED');
+    expect(error.message).toBe(
+      'The second sign-in, asked for to get a refresh token, was completed with another account.',
+    );
+    expect((await app().accounts()).map((account) => account.id)).toEqual([BOB]);
+  });
+});
+
+describe('createInstalledApp(): arguments', () => {
+  it('checks its options once, with coded TypeErrors', () => {
+    const store = createFileAccountStore({ directory, clientSecrets });
+    expect(() => createInstalledApp(undefined as never)).toThrow(
+      '[@installed-oauth/core] createInstalledApp() takes an options object',
+    );
+    expect(() =>
+      createInstalledApp({ clientSecrets: { ...clientSecrets }, scopes: SCOPES, store }),
+    ).toThrow(/"clientSecrets" must come from parseClientSecrets\(\)/);
+    expect(() => createInstalledApp({ clientSecrets, scopes: [], store })).toThrow(
+      /"scopes" must be a non-empty array/,
+    );
+    expect(() => createInstalledApp({ clientSecrets, scopes: SCOPES, store: {} as never })).toThrow(
+      /"store" must be an AccountStore/,
+    );
+  });
+
+  it('refuses account ids that are not names', () => {
+    const store = createFileAccountStore({ directory, clientSecrets });
+    for (const id of ['../escape', '', 'a/b', 'x.json', '.hidden']) {
+      expect(() => store.account(id)).toThrow(/is not an account id/);
+    }
+    expect(() => createFileAccountStore({ directory: '', clientSecrets })).toThrow(
+      /"directory" must be a non-empty string/,
+    );
+  });
+});
