@@ -106,7 +106,7 @@ function checkEndpoint(
     }
     if (!allowInsecure) {
       problems.push(
-        `"${field}" is plain http ("${value}"); allow it for loopback hosts with allowInsecureTransport (OAUTHLIB_INSECURE_TRANSPORT=1), for tests and the sandbox only`,
+        `"${field}" is plain http ("${value}"); allow it for loopback hosts with the allowInsecureTransport option, for tests and the sandbox only`,
       );
       return undefined;
     }

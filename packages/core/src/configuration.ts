@@ -68,7 +68,7 @@ export async function createConfiguration(
   }
   const { fetch: customFetch, signal } = options;
   if (customFetch || signal) {
-    const send: FetchLike = customFetch ?? ((url, init) => fetch(url, init));
+    const send: FetchLike = customFetch ?? ((url, init) => fetch(url, init as RequestInit));
     configuration[client.customFetch] = signal
       ? (url, init) =>
           send(url, {
