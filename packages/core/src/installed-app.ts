@@ -54,17 +54,20 @@ export interface GetCredentialsOptions {
   signIn?: SignInOptions | undefined;
 }
 
-export interface SignOutResult {
-  /** The account that was removed, or undefined when there was none to remove. */
-  account: string | undefined;
-  /**
-   * What happened at the server: `revoked`; `already-invalid` (nothing left to revoke);
-   * `failed` (not reached or refused: see `error`; the grant may remain, revoke it on the
-   * account's permissions page); `not-attempted` (the stored file was unreadable).
-   */
-  revocation: 'revoked' | 'already-invalid' | 'failed' | 'not-attempted';
-  error?: InstalledOAuthError | undefined;
-}
+/**
+ * What `signOut` did. `revocation` says what happened at the server: `revoked`;
+ * `already-invalid` (nothing left to revoke); `failed` (not reached or refused: `error` says
+ * why, and the grant may remain: the user can remove it on the account's permissions page);
+ * `not-attempted` (nothing was stored, or the stored file was unreadable). `account` is the id
+ * of the account removed, undefined when there was none.
+ */
+export type SignOutResult =
+  | {
+      account: string | undefined;
+      revocation: 'revoked' | 'already-invalid' | 'not-attempted';
+      error?: undefined;
+    }
+  | { account: string; revocation: 'failed'; error: InstalledOAuthError };
 
 /** A program signed in to Google: its client, its scopes and its accounts, in one value. */
 export interface InstalledApp {

@@ -3,12 +3,13 @@ import * as commands from './commands.js';
 import { reportError } from './error-boundary.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { Io } from './io.js';
-import { type RawOptions, resolveSettings } from './settings.js';
+import { type RawOptions, resolveSettings, type Settings } from './settings.js';
 
 const HELP_FOOTER = `
 Environment:
   DRIVE_CLI_CLIENT_SECRETS       default for --client-secrets
   DRIVE_CLI_CONFIG_DIR           default for --config-dir
+  DRIVE_CLI_ACCOUNT              default for --account
   BROWSER                        command that opens the sign-in link (run without a shell, URL last)
   OAUTHLIB_INSECURE_TRANSPORT=1  allow http:// endpoints on loopback hosts only (tests, sandbox)
   DRIVE_CLI_API_ROOT             Drive API root URL (default https://www.googleapis.com/)
@@ -20,14 +21,19 @@ Exit codes:
   4 authorization not completed (denied, timed out, bad paste)  5 sign in again
   6 network or server error  7 local storage error  130 interrupted
 
-Credentials are stored in <config-dir>/credentials.json (mode 0600), in the "authorized_user"
-format that Google's client libraries read. Progress and the sign-in link go to stderr;
-results go to stdout.`;
+Each signed-in account is stored in <config-dir>/accounts/<account id>.json (mode 0600), in the
+"authorized_user" format that Google's client libraries read. Progress and the sign-in link go
+to stderr; results go to stdout.`;
+
+const COMMAND_FOOTER = '\nRun drive-cli --help for the environment variables and exit codes.';
 
 /** The package's version, written into the bundle by scripts/build.mjs. */
 declare const DRIVE_CLI_VERSION: string;
 
-function addCommonOptions(command: Command): Command {
+/** Options of drive-cli itself rather than of a command. */
+const TOP_LEVEL = ['-h', '--help', '-V', '--version'];
+
+function fileOptions(command: Command): Command {
   return command
     .option(
       '--client-secrets <path>',
@@ -35,8 +41,13 @@ function addCommonOptions(command: Command): Command {
     )
     .option(
       '--config-dir <dir>',
-      'where credentials are kept (default: $DRIVE_CLI_CONFIG_DIR, else the platform config folder)',
+      'where accounts are kept (default: $DRIVE_CLI_CONFIG_DIR, else the platform config folder)',
     )
+    .option('--debug', 'print stack traces on errors');
+}
+
+function signInOptions(command: Command): Command {
+  return command
     .addOption(
       new Option(
         '--redirect <kind>',
@@ -47,26 +58,35 @@ function addCommonOptions(command: Command): Command {
       '--no-browser',
       'do not open a browser: print the link and accept the browser redirect or a pasted address, whichever comes first',
     )
-    .option(
-      '--host <host>',
-      'loopback receiver host: 127.0.0.1, ::1 or localhost (default 127.0.0.1)',
-    )
+    .option('--host <host>', 'loopback receiver host: 127.0.0.1 or ::1 (default 127.0.0.1)')
     .option('--port <n>', 'loopback receiver port (default 0: any free port)')
-    .option('--timeout <seconds>', 'how long to wait for the sign-in (default 300)')
-    .option('--json', 'machine-readable output on stdout')
-    .option('--debug', 'print stack traces on errors');
+    .option('--timeout <seconds>', 'how long to wait for the sign-in (default 300)');
 }
 
-type Action = (settings: ReturnType<typeof resolveSettings>, io: Io) => Promise<void>;
+const accountOption = (command: Command) =>
+  command.option(
+    '--account <email>',
+    'act as this signed-in account instead of the active one (default: $DRIVE_CLI_ACCOUNT)',
+  );
+const jsonOption = (command: Command) =>
+  command.option('--json', 'machine-readable output on stdout');
+
+type Action = (settings: Settings, io: Io, ...args: string[]) => Promise<void>;
 
 /** Runs drive-cli with `argv` (without "node drive-cli") and returns the exit code. */
 export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
   let debug = Boolean(io.env.DEBUG) || argv.includes('--debug');
+  // No command word: `ls`, the default. (Commander's own default command would swallow an
+  // unknown command as an argument of ls; this way it is refused, with a suggestion.)
+  const first = argv[0];
+  const bare = first === undefined || (first.startsWith('-') && !TOP_LEVEL.includes(first));
+  const args = bare ? ['ls', ...argv] : argv;
   let action: Action | undefined;
+  let actionArgs: string[] = [];
   let raw: RawOptions = {};
   const program = new Command('drive-cli')
     .description(
-      'List your most recently modified Google Drive files, signing in with the OAuth 2.0 installed-app flow.',
+      'List your most recently modified Google Drive files, signing in with the OAuth 2.0 installed-app flow. Several Google accounts can be signed in; commands act as the active one.',
     )
     .version(DRIVE_CLI_VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
@@ -83,43 +103,73 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
     name: string,
     description: string,
     run: Action,
-    extra?: (command: Command) => Command,
-    isDefault = false,
+    options: ((command: Command) => Command)[],
   ) => {
-    let command = addCommonOptions(program.command(name, { isDefault }).description(description));
-    if (extra) command = extra(command);
-    command.addHelpText('after', HELP_FOOTER).action((options: RawOptions) => {
-      raw = options;
+    let command = program.command(name).description(description);
+    for (const add of [...options, fileOptions]) command = add(command);
+    command.addHelpText('after', COMMAND_FOOTER).action((...args: unknown[]) => {
+      // Commander passes the positional arguments, then the options, then the command.
+      raw = args[args.length - 2] as RawOptions;
+      actionArgs = args.slice(0, -2) as string[];
       action = run;
     });
+    return command;
   };
   define(
     'ls',
-    'list your most recently modified files (Drive files.list); signs in first if needed',
+    '(default) list your most recently modified files; signs in first if no account is',
     commands.ls,
-    (command) =>
-      command
-        .option('--limit <n>', 'how many files (default 5)')
-        .option('--order-by <expr>', 'Drive orderBy expression (default "modifiedByMeTime desc")'),
-    true,
+    [
+      (command) =>
+        command
+          .option('--limit <n>', 'how many files (default 5; more than 1000 takes several pages)')
+          .option(
+            '--order-by <expr>',
+            'Drive orderBy expression (default "modifiedByMeTime desc")',
+          ),
+      accountOption,
+      jsonOption,
+      signInOptions,
+    ],
   );
-  define('login', 'sign in in the browser and store the credentials', commands.login);
+  define(
+    'login',
+    'sign in in the browser; adds the account (or renews it) and makes it the active one',
+    commands.login,
+    [signInOptions],
+  );
+  define(
+    'switch',
+    'make another signed-in account the active one',
+    (settings, io, target) => commands.switchAccount(settings, io, String(target)),
+    [(command) => command.argument('<email>', 'the e-mail address of a signed-in account')],
+  );
   define(
     'logout',
-    'revoke the sign-in at Google and delete the stored credentials',
+    'revoke the sign-in at Google and delete it here: the active account, --account, or --all',
     commands.logout,
+    [accountOption, (command) => command.option('--all', 'every signed-in account')],
   );
   define(
     'status',
-    'show the account, scopes, token expiry and where credentials live (never a secret)',
+    'every signed-in account, the active one marked: e-mail, scopes, expiry, where it is stored; checked with Google unless --offline',
     commands.status,
+    [
+      accountOption,
+      jsonOption,
+      (command) => command.option('--offline', 'do not ask Google whether the sign-ins are valid'),
+    ],
   );
-  define('token', 'print a valid access token on stdout, refreshing it if needed', commands.token);
+  define('token', 'print a valid access token on stdout, refreshing it if needed', commands.token, [
+    accountOption,
+  ]);
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
+      if (error.code === 'commander.unknownCommand')
+        io.stderr.write('  Run drive-cli --help for the commands.\n');
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     return reportError(error, io, debug);
@@ -127,7 +177,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
   if (!action) return ExitCode.ok;
   debug ||= raw.debug === true;
   try {
-    await action(resolveSettings(raw, io.env, io.cwd), io);
+    await action(resolveSettings(raw, io.env, io.cwd), io, ...actionArgs);
     return ExitCode.ok;
   } catch (error) {
     return reportError(error, io, debug);

@@ -1,44 +1,53 @@
-import { isExpired, revokeCredentials } from '@installed-oauth/core';
+import { type Account, accountOf, isInstalledOAuthError } from '@installed-oauth/core';
+import { readActiveAccount, writeActiveAccount } from './active-account.js';
 import { listFiles, TokenRejected } from './drive.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
 import { formatFiles } from './output.js';
 import {
-  accountOf,
-  freshCredentials,
+  accountNamed,
+  freshAccount,
+  nameOf,
+  nameOfId,
   openSession,
   type Session,
+  say,
+  selectedAccount,
   signIn,
-  storedCredentials,
+  unusableFile,
 } from './session.js';
 import type { Settings } from './settings.js';
 
-function say(io: Io, text: string): void {
-  io.stderr.write(`${text}\n`);
-}
+const PERMISSIONS_PAGE = 'https://myaccount.google.com/permissions';
 
-function signedInLine(session: Session, email: string | undefined): string {
-  return `Signed in${email ? ` as ${email}` : ''}. Credentials saved to ${session.settings.credentialsPath}.`;
+const SIGNED_OUT = {
+  revoked: (name: string, path: string) =>
+    `Signed out of ${name}: access revoked and ${path} deleted.`,
+  'already-invalid': (name: string, path: string) =>
+    `The server had already ended the sign-in of ${name}. Deleted ${path}.`,
+  'not-attempted': (_name: string, path: string) =>
+    `Deleted the unusable ${path}; there was nothing in it to revoke.`,
+};
+
+function signedInLine(session: Session, account: Account): string {
+  return `Signed in as ${nameOf(account)}. Credentials saved to ${session.store.pathOf(account.id)}.`;
 }
 
 /** `drive-cli ls`: the files most recently modified by the user (signing in first if needed). */
 export async function ls(settings: Settings, io: Io): Promise<void> {
   const session = await openSession(settings, io);
-  let { credentials, signedIn } = await freshCredentials(session, { signInIfNeeded: true });
-  if (signedIn) say(io, signedInLine(session, accountOf(credentials)));
+  let { account, signedIn } = await freshAccount(session, { signInIfNeeded: true });
+  if (signedIn) say(io, signedInLine(session, account));
   const request = { apiRoot: settings.apiRoot, limit: settings.limit, orderBy: settings.orderBy };
   let list: Awaited<ReturnType<typeof listFiles>>;
   try {
-    list = await listFiles({ ...request, accessToken: credentials.accessToken });
+    list = await listFiles({ ...request, accessToken: account.credentials.accessToken });
   } catch (error) {
     if (!(error instanceof TokenRejected)) throw error;
     // The token was refused before its expiry (revoked, clock skew): refresh once and retry.
-    ({ credentials } = await freshCredentials(session, {
-      signInIfNeeded: false,
-      forceRefresh: true,
-    }));
+    ({ account } = await freshAccount(session, { signInIfNeeded: false, forceRefresh: true }));
     try {
-      list = await listFiles({ ...request, accessToken: credentials.accessToken });
+      list = await listFiles({ ...request, accessToken: account.credentials.accessToken });
     } catch (retryError) {
       if (!(retryError instanceof TokenRejected)) throw retryError;
       throw new CliError(
@@ -55,80 +64,212 @@ export async function ls(settings: Settings, io: Io): Promise<void> {
   );
 }
 
-/** `drive-cli login`: a fresh browser sign-in, saved. */
+/** `drive-cli login`: a browser sign-in; adds the account (or renews it) and makes it active. */
 export async function login(settings: Settings, io: Io): Promise<void> {
-  const session = await openSession(settings, io);
-  const credentials = await signIn(session);
-  say(io, signedInLine(session, accountOf(credentials)));
+  const session = await openSession(settings, io, { replaceUnusableLegacyFile: true });
+  await moveAsideUnusableAccounts(session);
+  const account = await signIn(session);
+  say(io, signedInLine(session, account));
+  const others = (await session.store.accounts()).filter((id) => id !== account.id);
+  if (others.length > 0) say(io, `${nameOf(account)} is now the active account.`);
 }
 
-/** `drive-cli logout`: revoke at the server first, then delete the local file. */
+/** Account files that cannot be read are moved aside before a sign-in, never overwritten. */
+async function moveAsideUnusableAccounts(session: Session): Promise<void> {
+  const { rename } = await import('node:fs/promises');
+  for (const id of await session.store.accounts()) {
+    try {
+      await session.store.account(id).load();
+    } catch (error) {
+      if (!unusableFile(error)) throw error;
+      const path = session.store.pathOf(id);
+      const aside = `${path}.unusable-${Date.now()}`;
+      await rename(path, aside);
+      say(session.io, `Moved the unusable ${path} aside, to ${aside}.`);
+    }
+  }
+}
+
+/** `drive-cli switch <account>`: make another signed-in account the active one. */
+export async function switchAccount(settings: Settings, io: Io, target: string): Promise<void> {
+  const session = await openSession(settings, io);
+  const id = await accountNamed(session, target);
+  await writeActiveAccount(settings, id);
+  say(io, `${await nameOfId(session, id)} is now the active account.`);
+}
+
+/**
+ * `drive-cli logout`: revoke at Google and delete here — the active account, --account, or
+ * --all. Without a network the account is still deleted here, and the command says where to
+ * end the grant at Google, and exits 6.
+ */
 export async function logout(settings: Settings, io: Io): Promise<void> {
   const session = await openSession(settings, io);
-  const credentials = await storedCredentials(session);
-  if (!credentials) {
+  const ids = settings.all ? await session.store.accounts() : [await selectedAccount(session)];
+  const targets = ids.filter((id): id is string => id !== undefined);
+  if (targets.length === 0) {
     say(io, 'Not signed in; nothing to do.');
     return;
   }
-  const result = await revokeCredentials({
-    clientSecrets: session.clientSecrets,
-    credentials,
-    fetch: session.fetch,
-  });
-  await session.store.delete();
-  say(
-    io,
-    result.alreadyInvalid
-      ? `The server had already ended this sign-in. Deleted ${settings.credentialsPath}.`
-      : `Signed out: access revoked and ${settings.credentialsPath} deleted.`,
-  );
+  let unreachable: string | undefined;
+  for (const id of targets) {
+    const name = await nameOfId(session, id);
+    const path = session.store.pathOf(id);
+    const result = await session.app.signOut({ account: id });
+    if (result.revocation === 'failed') {
+      unreachable = result.error.message;
+      say(
+        io,
+        `Deleted ${path}, but access for ${name} could not be revoked at Google (${unreachable.replace(/\.$/, '')}). It remains until you remove drive-cli at ${PERMISSIONS_PAGE}.`,
+      );
+    } else {
+      say(io, SIGNED_OUT[result.revocation](name, path));
+    }
+  }
+  await settleActiveAccount(session);
+  if (unreachable !== undefined) {
+    throw new CliError(
+      ExitCode.network,
+      'Signed out here, but Google was not told.',
+      `Remove drive-cli's access at ${PERMISSIONS_PAGE}, or run drive-cli logout again when online after signing in.`,
+    );
+  }
 }
 
-/** `drive-cli status`: who, what and where, never a secret. */
+/** After a logout: the earliest remaining account becomes active, and the user is told. */
+async function settleActiveAccount(session: Session): Promise<void> {
+  const { settings, io } = session;
+  const ids = await session.store.accounts();
+  const active = await readActiveAccount(settings);
+  if (active && ids.includes(active)) return;
+  const [next] = ids;
+  await writeActiveAccount(settings, next);
+  if (next !== undefined) say(io, `${await nameOfId(session, next)} is now the active account.`);
+}
+
+type Grant = 'valid' | 'invalid' | 'unchecked' | 'unreadable';
+
+interface AccountReport {
+  email: string | null;
+  id: string;
+  active: boolean;
+  scopes: string[];
+  accessTokenExpiresAt: string | null;
+  grant: Grant;
+  problem?: string;
+  credentialsPath: string;
+  storage: 'file';
+}
+
+/**
+ * `drive-cli status`: every signed-in account, the active one marked, checked with the server
+ * unless --offline. Exits 5 when the selected account's grant is gone, 6 when the server cannot
+ * be reached; never deletes an account, may save a refreshed token.
+ */
 export async function status(settings: Settings, io: Io): Promise<void> {
   const session = await openSession(settings, io);
-  const credentials = await storedCredentials(session);
-  if (!credentials) {
+  const ids = await session.store.accounts();
+  if (ids.length === 0) {
     throw new CliError(
       ExitCode.reauthenticationRequired,
-      `Not signed in (no credentials in ${settings.credentialsPath}).`,
+      `Not signed in (no accounts in ${settings.accountsDir}).`,
       'Run drive-cli login.',
     );
   }
-  const expired = isExpired(credentials, { marginSeconds: 0 });
-  const report = {
-    account: accountOf(credentials) ?? null,
-    clientId: session.clientSecrets.clientId,
-    scopes: [...credentials.scopes],
-    accessTokenExpiresAt:
-      credentials.expiresAt === undefined ? null : new Date(credentials.expiresAt).toISOString(),
-    accessTokenValid: !expired,
-    refreshToken: Boolean(credentials.refreshToken),
-    credentialsPath: settings.credentialsPath,
-  };
-  if (settings.json) {
-    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return;
+  const selected = await selectedAccount(session);
+  const reports: AccountReport[] = [];
+  let unreachable: unknown;
+  let unreadable: unknown;
+  for (const id of ids) {
+    const report: AccountReport = {
+      email: null,
+      id,
+      active: id === selected,
+      scopes: [],
+      accessTokenExpiresAt: null,
+      grant: settings.offline ? 'unchecked' : 'valid',
+      credentialsPath: session.store.pathOf(id),
+      storage: 'file',
+    };
+    reports.push(report);
+    let stored: Awaited<ReturnType<Session['app']['getCredentials']>>['credentials'] | undefined;
+    try {
+      stored = await session.store.account(id).load();
+    } catch (error) {
+      if (!unusableFile(error)) throw error;
+      report.grant = 'unreadable';
+      report.problem = error.message;
+      if (report.active) unreadable = error;
+      continue;
+    }
+    if (!stored) continue;
+    let credentials = stored;
+    if (!settings.offline) {
+      try {
+        ({ credentials } = await session.app.getCredentials({ account: id, forceRefresh: true }));
+      } catch (error) {
+        if (isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED')) {
+          report.grant = 'invalid';
+        } else if (isInstalledOAuthError(error, 'NETWORK_ERROR')) {
+          report.grant = 'unchecked';
+          unreachable ??= error;
+        } else {
+          throw error;
+        }
+      }
+    }
+    report.email = accountOf(credentials)?.email ?? null;
+    report.scopes = [...credentials.scopes];
+    report.accessTokenExpiresAt =
+      credentials.expiresAt === undefined ? null : new Date(credentials.expiresAt).toISOString();
   }
-  const expiry = report.accessTokenExpiresAt
-    ? `${report.accessTokenExpiresAt} (${expired ? 'expired; it will be refreshed on next use' : 'valid'})`
-    : 'unknown';
   io.stdout.write(
-    [
-      `Account:       ${report.account ?? 'unknown'}`,
-      `Client ID:     ${report.clientId}`,
-      `Scopes:        ${report.scopes.join(' ')}`,
-      `Access token:  expires ${expiry}`,
-      `Refresh token: ${report.refreshToken ? 'stored' : 'none (sign in again when the access token expires)'}`,
-      `Credentials:   ${report.credentialsPath}`,
-      '',
-    ].join('\n'),
+    settings.json
+      ? `${JSON.stringify({ clientId: session.clientSecrets.clientId, accounts: reports }, null, 2)}\n`
+      : statusText(session, reports),
   );
+  if (unreadable) throw unreadable;
+  if (unreachable) throw unreachable;
+  const chosen = reports.find((report) => report.active);
+  if (chosen?.grant === 'invalid') {
+    throw new CliError(
+      ExitCode.reauthenticationRequired,
+      `The sign-in of ${await nameOfId(session, chosen.id)} is no longer valid at Google (revoked, or expired).`,
+      'Run drive-cli login to sign in again.',
+    );
+  }
+}
+
+const GRANT_WORDS: Record<Grant, string> = {
+  valid: 'valid (checked with Google)',
+  invalid: 'no longer valid: run drive-cli login to sign in again',
+  unchecked: 'not checked',
+  unreadable: 'the file cannot be read',
+};
+
+function statusText(session: Session, reports: AccountReport[]): string {
+  const lines: string[] = [];
+  for (const report of reports) {
+    const name = report.email ? nameOf({ id: report.id, email: report.email }) : report.id;
+    const at = report.accessTokenExpiresAt;
+    const expires = at
+      ? `${at}${Date.parse(at) <= Date.now() ? ' (expired; refreshed on next use)' : ''}`
+      : 'unknown';
+    lines.push(
+      `${report.active ? '*' : ' '} ${name}${report.active ? ' (active)' : ''}`,
+      `    Grant:         ${GRANT_WORDS[report.grant]}${report.problem ? ` (${report.problem})` : ''}`,
+      `    Scopes:        ${report.scopes.join(' ') || 'unknown'}`,
+      `    Access token:  expires ${expires}`,
+      `    Stored in:     ${report.credentialsPath} (file, mode 0600)`,
+    );
+  }
+  lines.push(`Client ID: ${session.clientSecrets.clientId}`, '');
+  return lines.join('\n');
 }
 
 /** `drive-cli token`: a valid access token on stdout, for scripts. */
 export async function token(settings: Settings, io: Io): Promise<void> {
   const session = await openSession(settings, io);
-  const { credentials } = await freshCredentials(session, { signInIfNeeded: false });
-  io.stdout.write(`${credentials.accessToken}\n`);
+  const { account } = await freshAccount(session, { signInIfNeeded: false });
+  io.stdout.write(`${account.credentials.accessToken}\n`);
 }

@@ -24,6 +24,9 @@ export interface ListRequest {
 /** Thrown for a 401, so the caller can refresh once and retry. */
 export class TokenRejected extends Error {}
 
+/** Drive's largest page. */
+const MAX_PAGE_SIZE = 1000;
+
 const FIELDS = 'nextPageToken, files(id, name, mimeType, modifiedTime, modifiedByMeTime)';
 
 interface GaxiosLikeError {
@@ -99,12 +102,22 @@ export async function listFiles(request: ListRequest): Promise<FileList> {
     retry: false,
   } as Parameters<typeof drive>[0]);
   try {
-    const response = await client.files.list({
-      pageSize: request.limit,
-      orderBy: request.orderBy,
-      fields: FIELDS,
-    });
-    return response.data as FileList;
+    // Drive returns at most 1000 files a page: follow nextPageToken for larger limits.
+    const files: DriveFile[] = [];
+    let response: FileList = {};
+    let pageToken: string | undefined;
+    do {
+      const page = await client.files.list({
+        pageSize: Math.min(request.limit - files.length, MAX_PAGE_SIZE),
+        orderBy: request.orderBy,
+        fields: FIELDS,
+        ...(pageToken ? { pageToken } : {}),
+      });
+      response = page.data as FileList;
+      files.push(...(response.files ?? []));
+      pageToken = response.nextPageToken ?? undefined;
+    } while (pageToken && files.length < request.limit);
+    return { ...response, files: files.slice(0, request.limit) };
   } catch (error) {
     throw driveError(error, request.apiRoot);
   }

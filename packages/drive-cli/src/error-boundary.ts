@@ -26,6 +26,9 @@ function exitCodeOf(error: InstalledOAuthError): ExitCodeValue {
   // A refused client ID or secret is a configuration problem, not a network one.
   if (error.code === 'TOKEN_REQUEST_FAILED' && error.details.error === 'invalid_client')
     return ExitCode.clientConfiguration;
+  // Another client's credentials file: a file to deal with, not a sign-in that expired.
+  if (error.code === 'REAUTHENTICATION_REQUIRED' && error.details.reason === 'another-client')
+    return ExitCode.localStorage;
   return EXIT_BY_CODE[error.code] ?? ExitCode.internal;
 }
 

@@ -1,145 +1,189 @@
+import { rename } from 'node:fs/promises';
 import {
-  authorize,
+  type Account,
+  accountOf,
   type ClientSecrets,
-  type Credentials,
+  createInstalledApp,
   type FetchLike,
-  getFreshCredentials,
+  type InstalledApp,
   InstalledOAuthError,
-  isExpired,
-  type TokenStore,
+  isInstalledOAuthError,
 } from '@installed-oauth/core';
-import { createFileTokenStore, readClientSecretsFile } from '@installed-oauth/core/node';
+import {
+  createFileAccountStore,
+  createFileTokenStore,
+  readClientSecretsFile,
+} from '@installed-oauth/core/node';
+import { readActiveAccount, writeActiveAccount } from './active-account.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
 import { tokenRequestFetch } from './network.js';
 import { SCOPES, type Settings } from './settings.js';
+import { neutralise } from './terminal-text.js';
 
+/** What every command works with: the settings, the signed-in program and its store. */
 export interface Session {
   settings: Settings;
-  clientSecrets: ClientSecrets;
-  store: TokenStore;
   io: Io;
+  clientSecrets: ClientSecrets;
+  app: InstalledApp;
+  store: ReturnType<typeof createFileAccountStore>;
   /** For token requests: through the proxy of HTTPS_PROXY / HTTP_PROXY when one is set. */
   fetch: FetchLike | undefined;
 }
 
-export async function openSession(settings: Settings, io: Io): Promise<Session> {
+export function say(io: Io, text: string): void {
+  io.stderr.write(`${text}\n`);
+}
+
+/** How an account is named to the user: its e-mail address, escaped for the terminal. */
+export function nameOf(account: { id: string; email: string | undefined }): string {
+  return neutralise(account.email ?? account.id);
+}
+
+export async function openSession(
+  settings: Settings,
+  io: Io,
+  options: { replaceUnusableLegacyFile?: boolean } = {},
+): Promise<Session> {
   const clientSecrets = await readClientSecretsFile(settings.clientSecretsPath, {
     allowInsecureTransport: settings.allowInsecureTransport,
   });
-  const store = createFileTokenStore({ path: settings.credentialsPath, clientSecrets });
-  return { settings, clientSecrets, store, io, fetch: await tokenRequestFetch(io.env) };
+  const fetch = await tokenRequestFetch(io.env);
+  const store = createFileAccountStore({ directory: settings.accountsDir, clientSecrets });
+  const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store, fetch });
+  const session = { settings, io, clientSecrets, app, store, fetch };
+  await takeOverLegacyFile(session, options.replaceUnusableLegacyFile === true);
+  return session;
 }
 
-/** The stored credentials, or undefined when not signed in (or signed in with another client). */
-export async function storedCredentials(session: Session): Promise<Credentials | undefined> {
-  try {
-    return await session.store.load();
-  } catch (error) {
-    if (error instanceof InstalledOAuthError && error.code === 'REAUTHENTICATION_REQUIRED')
-      return undefined;
-    throw error;
-  }
+/**
+ * drive-cli 0.x kept one account in <config-dir>/credentials.json. Its credentials move into
+ * the accounts folder on first use (and the account becomes the active one if none is). An
+ * unusable old file is left as it is, except by `login`, which moves it aside and says where.
+ */
+async function takeOverLegacyFile(session: Session, replaceUnusable: boolean): Promise<void> {
+  const { settings, io, store, clientSecrets } = session;
+  const legacy = createFileTokenStore({ path: settings.legacyCredentialsPath, clientSecrets });
+  await store.withLock(async () => {
+    let credentials: Awaited<ReturnType<typeof legacy.load>>;
+    try {
+      credentials = await legacy.load();
+    } catch (error) {
+      if (!unusableFile(error)) throw error;
+      if (!replaceUnusable) throw error;
+      const aside = `${settings.legacyCredentialsPath}.unusable-${Date.now()}`;
+      await rename(settings.legacyCredentialsPath, aside);
+      say(io, `Moved the unusable ${settings.legacyCredentialsPath} aside, to ${aside}.`);
+      return;
+    }
+    if (!credentials) return;
+    const id = accountOf(credentials)?.id ?? 'default';
+    if (!(await store.accounts()).includes(id)) await store.account(id).save(credentials);
+    await legacy.delete();
+    if (!(await readActiveAccount(settings))) await writeActiveAccount(settings, id);
+    say(
+      io,
+      `Moved the stored sign-in from ${settings.legacyCredentialsPath} to ${store.pathOf(id)}.`,
+    );
+  });
 }
 
-/** Runs the browser sign-in and saves the result; Ctrl-C cancels it cleanly. */
-export async function signIn(session: Session): Promise<Credentials> {
+/** A credentials file that is corrupt, of another kind, or another client's. */
+export function unusableFile(error: unknown): error is InstalledOAuthError {
+  return (
+    isInstalledOAuthError(error, 'INVALID_CREDENTIALS_FILE') ||
+    (isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED') &&
+      error.details.reason === 'another-client')
+  );
+}
+
+/** The id of the signed-in account `name` (an e-mail address or an id); exit 5 when none. */
+export async function accountNamed(session: Session, name: string): Promise<string> {
+  if ((await session.store.accounts()).includes(name)) return name;
+  const match = (await session.app.accounts()).find((account) => account.email === name);
+  if (match) return match.id;
+  throw new CliError(
+    ExitCode.reauthenticationRequired,
+    `drive-cli is not signed in as ${neutralise(name)}.`,
+    `Run drive-cli login to sign in to that account; drive-cli status lists the signed-in ones.`,
+  );
+}
+
+/**
+ * The account a command acts as: --account (or DRIVE_CLI_ACCOUNT) when given, which must be
+ * signed in; else the active one; else the earliest signed in. Undefined when none is.
+ */
+export async function selectedAccount(session: Session): Promise<string | undefined> {
+  const { settings } = session;
+  if (settings.account !== undefined) return accountNamed(session, settings.account);
+  const ids = await session.store.accounts();
+  const active = await readActiveAccount(settings);
+  return active && ids.includes(active) ? active : ids[0];
+}
+
+/** How the account `id` is named to the user: its e-mail address when it can be read. */
+export async function nameOfId(session: Session, id: string): Promise<string> {
+  const account = (await session.app.accounts()).find((candidate) => candidate.id === id);
+  return nameOf(account ?? { id, email: undefined });
+}
+
+/** Runs the browser sign-in, saves the account and makes it the active one. Ctrl-C cancels. */
+export async function signIn(session: Session): Promise<Account> {
   const { settings, io } = session;
-  const previous = await storedCredentials(session);
   // Loaded only for a sign-in: `ls` with stored credentials needs no receiver, prompt or spinner.
   const { chooseStrategy } = await import('./strategy.js');
   const chosen = chooseStrategy(settings, io);
   const controller = new AbortController();
   const onInterrupt = () => controller.abort(new DOMException('interrupted', 'AbortError'));
   process.once('SIGINT', onInterrupt);
-  let credentials: Credentials;
+  let account: Account;
   try {
-    credentials = await authorize({
-      clientSecrets: session.clientSecrets,
-      scopes: SCOPES,
-      strategy: chosen.strategy,
-      signal: controller.signal,
-      // Google sends a refresh token only with the consent screen: ask for it when none is held.
-      hasRefreshToken: Boolean(previous?.refreshToken),
-      fetch: session.fetch,
-    });
+    account = await session.app.signIn({ strategy: chosen.strategy, signal: controller.signal });
   } finally {
     chosen.stop();
     process.off('SIGINT', onInterrupt);
   }
-  if (!credentials.refreshToken && previous?.refreshToken) {
-    credentials = keepRefreshToken(credentials, previous);
-  }
-  await session.store.save(credentials);
-  return credentials;
+  await writeActiveAccount(settings, account.id);
+  return account;
+}
+
+/** "Not signed in", naming the command that fixes it. */
+export function notSignedIn(): CliError {
+  return new CliError(ExitCode.reauthenticationRequired, 'Not signed in.', 'Run drive-cli login.');
 }
 
 /**
- * Google sends a refresh token only with the consent screen, which is skipped when the account
- * has authorized drive-cli before: the stored refresh token is kept then. But only for the same
- * account — the user may have picked another one in Google's account chooser.
+ * The selected account with a valid access token: refreshed when expired, or after a sign-in
+ * when nothing is stored at all and `signInIfNeeded`.
  */
-function keepRefreshToken(credentials: Credentials, previous: Credentials): Credentials {
-  const now = claimsOf(credentials).sub;
-  const before = claimsOf(previous).sub;
-  if (now !== undefined && before !== undefined && now !== before) {
-    throw new CliError(
-      ExitCode.authorizationNotCompleted,
-      `Signed in as ${accountOf(credentials) ?? 'another account'}, but Google sent no refresh token for it (it does only with the consent screen, skipped for an account that authorized drive-cli before), and the stored one belongs to ${accountOf(previous) ?? 'another account'}. Nothing was changed.`,
-      'Run drive-cli logout, then drive-cli login: with nothing stored, the consent screen is shown.',
-    );
-  }
-  return { ...credentials, refreshToken: previous.refreshToken };
-}
-
-/** Fresh credentials: stored ones (refreshed if expired), or a new sign-in when `signInIfNeeded`. */
-export async function freshCredentials(
+export async function freshAccount(
   session: Session,
   options: { signInIfNeeded: boolean; forceRefresh?: boolean },
-) {
-  const stored = await storedCredentials(session);
-  if (!stored) {
-    if (!options.signInIfNeeded) {
-      throw new InstalledOAuthError('REAUTHENTICATION_REQUIRED', 'Not signed in.', {
-        hint: 'Run drive-cli login.',
-      });
-    }
-    return { credentials: await signIn(session), signedIn: true };
+): Promise<{ account: Account; signedIn: boolean }> {
+  const id = await selectedAccount(session);
+  if (id === undefined) {
+    if (!options.signInIfNeeded) throw notSignedIn();
+    return { account: await signIn(session), signedIn: true };
   }
-  // Still valid: use what was just read rather than reading the file a second time.
-  if (!options.forceRefresh && !isExpired(stored)) return { credentials: stored, signedIn: false };
-  const credentials = await getFreshCredentials({
-    store: session.store,
-    clientSecrets: session.clientSecrets,
-    forceRefresh: options.forceRefresh,
-    fetch: session.fetch,
-  });
-  return { credentials, signedIn: false };
-}
-
-/**
- * The account claims of the ID token, if there is one. Read without checking the signature:
- * the token came straight from Google's token endpoint over TLS, and the claims only name and
- * tell apart accounts here; they authorize nothing.
- */
-function claimsOf(credentials: Credentials): { sub?: string; email?: string } {
-  const payload = credentials.idToken?.split('.')[1];
-  if (!payload) return {};
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
-      string,
-      unknown
-    >;
-    return {
-      sub: typeof claims.sub === 'string' ? claims.sub : undefined,
-      email: typeof claims.email === 'string' ? claims.email : undefined,
-    };
-  } catch {
-    return {};
+    const account = await session.app.getCredentials({
+      account: id,
+      forceRefresh: options.forceRefresh,
+    });
+    return { account, signedIn: false };
+  } catch (error) {
+    throw withLoginHint(error, id);
   }
 }
 
-/** The account's e-mail address from the ID token, if there is one (display only). */
-export function accountOf(credentials: Credentials): string | undefined {
-  return claimsOf(credentials).email;
+/** A dead grant's error, saying which account and which command signs in again. */
+export function withLoginHint(error: unknown, id: string): unknown {
+  if (!isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED')) return error;
+  if (error.details.reason === 'another-client') return error;
+  return new InstalledOAuthError(
+    'REAUTHENTICATION_REQUIRED',
+    `${error.message.replace(/\.$/, '')} (account ${neutralise(id)}).`,
+    { cause: error, hint: 'Run drive-cli login to sign in again.', details: error.details },
+  );
 }

@@ -22,12 +22,26 @@ export interface RawOptions {
   orderBy?: string;
   json?: boolean;
   debug?: boolean;
+  account?: string;
+  all?: boolean;
+  offline?: boolean;
 }
 
 export interface Settings {
   clientSecretsPath: string;
   configDir: string;
-  credentialsPath: string;
+  /** One `authorized_user` file per account, named after the account's id. */
+  accountsDir: string;
+  /** Which account is active: written by login and switch. */
+  activeAccountPath: string;
+  /** Where drive-cli 0.x kept its one account; taken over on first use. */
+  legacyCredentialsPath: string;
+  /** --account or DRIVE_CLI_ACCOUNT: act as this account instead of the active one. */
+  account: string | undefined;
+  /** logout --all */
+  all: boolean;
+  /** status --offline */
+  offline: boolean;
   allowInsecureTransport: boolean;
   apiRoot: string;
   redirect: 'loopback' | 'console';
@@ -56,6 +70,13 @@ function wholeNumber(
     throw usage(`${name} must be a whole number from ${min} to ${max}, got "${text}".`);
   }
   return Number(text);
+}
+
+function accountOption(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text.trim() === '' || /\p{Cc}/u.test(text))
+    throw usage('--account must be the e-mail address of a signed-in account.');
+  return text.trim();
 }
 
 /** Where credentials live when nothing says otherwise: ~/.config/drive-cli on Linux. */
@@ -106,7 +127,12 @@ export function resolveSettings(
   return {
     clientSecretsPath,
     configDir,
-    credentialsPath: join(configDir, 'credentials.json'),
+    accountsDir: join(configDir, 'accounts'),
+    activeAccountPath: join(configDir, 'active-account.json'),
+    legacyCredentialsPath: join(configDir, 'credentials.json'),
+    account: accountOption(options.account ?? env.DRIVE_CLI_ACCOUNT),
+    all: options.all === true,
+    offline: options.offline === true,
     allowInsecureTransport,
     apiRoot: apiUrl.href,
     redirect,
@@ -114,7 +140,7 @@ export function resolveSettings(
     host,
     port: wholeNumber('--port', options.port, 0, 0, 65535),
     timeoutSeconds,
-    limit: wholeNumber('--limit', options.limit, 5, 1, 1000),
+    limit: wholeNumber('--limit', options.limit, 5, 1, 100_000),
     orderBy: options.orderBy ?? 'modifiedByMeTime desc',
     json: options.json === true,
   };

@@ -132,7 +132,7 @@ describe('drive-cli ls', () => {
     expect(result.stderr).toMatch(
       /^drive-cli: The stored authorization is no longer valid: invalid_grant/,
     );
-    expect(result.stderr).toMatch(/Sign in again/);
+    expect(result.stderr).toMatch(/^ {2}Run drive-cli login to sign in again\.$/m);
     expect(result.stdout).toBe('');
     expect(await readFile(credentialsPath(env), 'utf8')).toBe(before);
     expectNoSecret(result.stderr, [stored.refresh_token, stored.token, sandbox.clientSecret]);
@@ -178,10 +178,11 @@ describe('other commands', () => {
     const stored = await readStored(env);
     const result = await runCli(['status'], env);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Account: +sandbox\.user@example\.com$/m);
-    expect(result.stdout).toMatch(/^Scopes: +.*drive\.metadata\.readonly/m);
-    expect(result.stdout).toMatch(/^Access token: +expires \d{4}-\d\d-\d\dT.* \(valid\)$/m);
-    expect(result.stdout).toContain(credentialsPath(env));
+    expect(result.stdout).toMatch(/^\* sandbox\.user@example\.com \(active\)$/m);
+    expect(result.stdout).toMatch(/^ {4}Grant: +valid \(checked with Google\)$/m);
+    expect(result.stdout).toMatch(/^ {4}Scopes: +.*drive\.metadata\.readonly/m);
+    expect(result.stdout).toMatch(/^ {4}Access token: +expires \d{4}-\d\d-\d\dT\S+$/m);
+    expect(result.stdout).toContain(`Stored in:     ${credentialsPath(env)} (file, mode 0600)`);
     expectNoSecret(result.stdout + result.stderr, [
       stored.refresh_token,
       stored.token,
@@ -189,9 +190,16 @@ describe('other commands', () => {
     ]);
     const json = JSON.parse((await runCli(['status', '--json'], env)).stdout);
     expect(json).toMatchObject({
-      account: 'sandbox.user@example.com',
-      refreshToken: true,
-      accessTokenValid: true,
+      clientId: sandbox.clientId,
+      accounts: [
+        {
+          email: 'sandbox.user@example.com',
+          active: true,
+          grant: 'valid',
+          credentialsPath: credentialsPath(env),
+          storage: 'file',
+        },
+      ],
     });
   });
 
@@ -213,7 +221,9 @@ describe('other commands', () => {
     const revocations = sandbox.counters.revocations;
     const result = await runCli(['logout'], env);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/Signed out: access revoked/);
+    expect(result.stderr).toMatch(
+      /^Signed out of sandbox\.user@example\.com: access revoked and /m,
+    );
     expect(sandbox.counters.revocations).toBe(revocations + 1);
     expect(existsSync(credentialsPath(env))).toBe(false);
     const refreshed = await fetch(sandbox.tokenEndpoint, {
@@ -370,7 +380,7 @@ describe('failures: message, exit code, and nothing changed on disk', () => {
   });
 
   it.each([
-    [['ls', '--limit', 'ten'], /--limit must be a whole number from 1 to 1000, got "ten"/],
+    [['ls', '--limit', 'ten'], /--limit must be a whole number from 1 to 100000, got "ten"/],
     [['ls', '--redirect', 'carrier-pigeon'], /argument 'carrier-pigeon' is invalid/],
     [['frobnicate', 'x'], /too many arguments|unknown command/],
     [['ls', '--port', '99999'], /--port must be a whole number/],

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { consentAgentPath, type Sandbox } from '@installed-oauth/sandbox';
+import { accountIdOf, consentAgentPath, type Sandbox } from '@installed-oauth/sandbox';
 import { guardChild } from '@installed-oauth/test-support';
 
 export const cliPath = fileURLToPath(new URL('../dist/bin/drive-cli.js', import.meta.url));
@@ -115,8 +115,19 @@ export function expectNoSecret(text: string, secrets: (string | undefined)[]): v
   }
 }
 
-/** Where drive-cli keeps its credentials in an environment made by {@link sandboxEnv}. */
-export function credentialsPath(env: NodeJS.ProcessEnv): string {
+/** The sandbox's default user, as its consent page fills it in. */
+export const SANDBOX_USER = 'sandbox.user@example.com';
+
+/**
+ * Where drive-cli keeps an account's credentials in an environment made by {@link sandboxEnv}:
+ * named after the account id (numeric, as Google's are), not the address.
+ */
+export function credentialsPath(env: NodeJS.ProcessEnv, email = SANDBOX_USER): string {
+  return join(env.DRIVE_CLI_CONFIG_DIR ?? '', 'accounts', `${accountIdOf(email)}.json`);
+}
+
+/** Where drive-cli 0.x kept its one account. */
+export function legacyCredentialsPath(env: NodeJS.ProcessEnv): string {
   return join(env.DRIVE_CLI_CONFIG_DIR ?? '', 'credentials.json');
 }
 

@@ -1,10 +1,10 @@
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { consentAgentPath } from '@installed-oauth/sandbox';
+import { accountIdOf, consentAgentPath } from '@installed-oauth/sandbox';
 import { useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
-import { expectNoSecret, runCli, sandboxEnv } from './helpers.js';
+import { expectNoSecret, runCli, SANDBOX_USER, sandboxEnv } from './helpers.js';
 
 const sandbox = useSandbox();
 
@@ -24,14 +24,20 @@ describe('where drive-cli looks when nothing says otherwise', () => {
     };
     const login = await runCli(['login'], env, { cwd: project });
     expect(login.code).toBe(0);
-    const expected = join(home, '.config', 'drive-cli', 'credentials.json');
+    const expected = join(
+      home,
+      '.config',
+      'drive-cli',
+      'accounts',
+      `${accountIdOf(SANDBOX_USER)}.json`,
+    );
     expect(login.stderr).toContain(`Credentials saved to ${expected}.`);
     expect(JSON.parse(await readFile(expected, 'utf8')).client_id).toBe(sandbox.clientId);
 
     // A relative --config-dir is taken from the current folder.
     const relative = await runCli(['login', '--config-dir', 'creds'], env, { cwd: project });
     expect(relative.stderr).toContain(
-      `Credentials saved to ${join(project, 'creds', 'credentials.json')}.`,
+      `Credentials saved to ${join(project, 'creds', 'accounts', `${accountIdOf(SANDBOX_USER)}.json`)}.`,
     );
   });
 });

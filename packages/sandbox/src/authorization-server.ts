@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type ProviderInstance from 'oidc-provider';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { emailOf } from './accounts.js';
 import { DRIVE_LIST_SCOPES } from './drive-emulator.js';
 import Provider from './load-provider.js';
 import { createMemoryAdapterFactory } from './memory-adapter.js';
@@ -70,7 +71,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx, sub) => ({
       accountId: sub,
-      claims: () => ({ sub, email: sub, email_verified: true, name: 'Sandbox User' }),
+      claims: () => ({ sub, email: emailOf(sub), email_verified: true, name: 'Sandbox User' }),
     }),
     features: {
       devInteractions: { enabled: false },

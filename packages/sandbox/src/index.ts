@@ -1,3 +1,4 @@
+export { accountIdOf } from './accounts.js';
 export type { ConsentAgentOptions, ConsentAgentResult } from './consent-agent.js';
 export { runConsentAgent } from './consent-agent.js';
 export { DRIVE_LIST_SCOPES, FILES_LIST_PATH } from './drive-emulator.js';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
+import { accountIdOf, emailOf } from './accounts.js';
 import { escapeHtml, page } from './html.js';
 
 export const INTERACTION_PREFIX = '/interaction/';
@@ -129,9 +130,10 @@ export function createInteractionHandler(options: InteractionOptions) {
       if (req.method === 'GET' && step === undefined) {
         const details = await provider.interactionDetails(req, res);
         if (details.prompt.name === 'login') {
+          // Google takes an e-mail address or an account id as login_hint.
           const hint =
             typeof details.params.login_hint === 'string'
-              ? details.params.login_hint
+              ? emailOf(details.params.login_hint)
               : options.accountEmail;
           return sendHtml(res, 200, loginPage(details.uid, hint));
         }
@@ -150,7 +152,7 @@ export function createInteractionHandler(options: InteractionOptions) {
         await provider.interactionFinished(
           req,
           res,
-          { login: { accountId: login } },
+          { login: { accountId: accountIdOf(login) } },
           { mergeWithLastSubmission: false },
         );
         return;

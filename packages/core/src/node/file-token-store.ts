@@ -151,7 +151,10 @@ export function fileTokenStore(
       throw new InstalledOAuthError(
         'REAUTHENTICATION_REQUIRED',
         `The credentials in ${path} belong to another OAuth client (${stored.clientId}).`,
-        { hint: 'Sign in again with this client to replace them.' },
+        {
+          hint: 'Sign in again with this client to replace them.',
+          details: { reason: 'another-client', path },
+        },
       );
     }
     return stored.credentials;
