@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { authorize, parseClientSecrets } from '@installed-oauth/core';
 import { createLoopbackStrategy } from '@installed-oauth/loopback';
-import { consentAgentPath, runConsentAgent, startSandbox } from '@installed-oauth/sandbox';
+import {
+  accountIdOf,
+  consentAgentPath,
+  runConsentAgent,
+  startSandbox,
+} from '@installed-oauth/sandbox';
 import { installOffline, pnpm } from '@installed-oauth/test-support/local-install';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
@@ -133,7 +138,12 @@ try {
     DRIVE_CLI_CONFIG_DIR: storedConfig,
     BROWSER: agentBrowser,
   });
-  const storedCredentials = join(storedConfig, 'credentials.json');
+  // The account's authorized_user file, which Google's stack reads as it is.
+  const storedCredentials = join(
+    storedConfig,
+    'accounts',
+    `${accountIdOf(sandbox.accountEmail)}.json`,
+  );
 
   const samples = { bare: [], cliUrl: [], googleUrl: [], cliLs: [], googleLs: [], cliLogin: [] };
   progress(`Timing ${RUNS} interleaved rounds…`);

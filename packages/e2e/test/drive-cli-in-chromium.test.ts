@@ -4,6 +4,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { accountIdOf } from '@installed-oauth/sandbox';
 import { chromium, guardChild, itWith, useSandbox } from '@installed-oauth/test-support';
 import { afterAll, beforeAll, describe, expect } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
@@ -16,6 +17,9 @@ const cli = fileURLToPath(import.meta.resolve('@installed-oauth/drive-cli/packag
 const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 
 const sandbox = useSandbox();
+/** Where drive-cli keeps the sandbox user's credentials in `configDir`. */
+const accountFile = (configDir: string) =>
+  join(configDir, 'accounts', `${accountIdOf(sandbox.accountEmail)}.json`);
 const it = itWith(chromium);
 let browser: Browser;
 beforeAll(async () => {
@@ -105,7 +109,7 @@ describe('drive-cli with a real browser (headless Chromium)', () => {
     const result = await run.done;
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(5);
-    expect(existsSync(join(run.configDir, 'credentials.json'))).toBe(true);
+    expect(existsSync(accountFile(run.configDir))).toBe(true);
     expect(existsSync(join(artifacts, 'loopback-success-page.png'))).toBe(true);
   });
 
@@ -157,6 +161,6 @@ describe('drive-cli with a real browser (headless Chromium)', () => {
     const result = await run.done;
     expect(result.code).toBe(4);
     expect(result.stderr).toMatch(/Access was denied/);
-    expect(existsSync(join(run.configDir, 'credentials.json'))).toBe(false);
+    expect(existsSync(accountFile(run.configDir))).toBe(false);
   });
 });
