@@ -374,7 +374,7 @@ try {
         `| ${entry.rate} | ${entry.achieved.toFixed(0)} | ${ms(entry.median)} | ${ms(entry.min)} | ${ms(entry.max)} |`,
     ),
     '',
-    '## DESIGN.md §7 targets',
+    '## Targets (docs/ARCHITECTURE.md, Performance)',
     '',
     '| target | figure | |',
     '|---|---|---|',

@@ -25,7 +25,7 @@ it('pnpm bench --quick runs and writes a report with every section', async () =>
     '## Peak memory',
     '## Production install',
     '## Loopback receiver under a junk flood',
-    '## DESIGN.md §7 targets',
+    '## Targets (docs/ARCHITECTURE.md, Performance)',
   ]) {
     expect(report).toContain(heading);
   }

@@ -1,5 +1,5 @@
 // oidc-provider 9 warns "Unsupported runtime" on import under Node 20. The project runs it on
-// Node 20.19+ on purpose (DESIGN.md §5; it needs only URL.parse from 20.18) and tests it there,
+// Node 20.19+ on purpose (docs/ARCHITECTURE.md, Toolchain; it needs only URL.parse from 20.18) and tests it there,
 // so that one line is kept out of the demo's and the tests' output. Every other warning passes.
 const warn = console.warn;
 console.warn = (...args: unknown[]) => {
