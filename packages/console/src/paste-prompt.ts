@@ -114,6 +114,8 @@ export function promptForRedirect(init: PromptInit): Promise<URLSearchParams> {
       ask();
     });
     lines.on('close', () => {
+      // The prompt's line is still open: end it, so what follows starts on a line of its own.
+      if (active) output.write('\n');
       finish(() =>
         reject(
           new InstalledOAuthError(

@@ -55,30 +55,39 @@ export function withPastePrompt(
       completeBareCode: (code) => request.completeBareCode(code),
       buildAuthorizationUrl(redirectUri) {
         const url = request.buildAuthorizationUrl(redirectUri);
-        const normalised = new URL(url.searchParams.get('redirect_uri') ?? redirectUri);
-        resolved.output.write(
-          resolved.promptMessage
-            .replaceAll('{url}', url.href)
-            .replaceAll('{redirect}', normalised.href),
-        );
-        prompt = promptForRedirect({
-          request,
-          redirectUri: normalised,
-          authorizationUrl: url,
-          input: resolved.input,
-          output: resolved.output,
-          prompt: PASTE_PROMPT,
-          maxAttempts: resolved.maxAttempts,
-          signals: [stopPrompt.signal, ...ownSignals],
-          abortError: ownAbortError,
+        // The wrapped strategy shows the link once this returns; the paste instructions and
+        // the prompt come after it, on the next turn, never before the link.
+        setImmediate(() => {
+          if (settled || stopPrompt.signal.aborted) return;
+          prompt = startPrompt(url, new URL(url.searchParams.get('redirect_uri') ?? redirectUri));
+          // A prompt that gives up (input closed, too many bad pastes) leaves the receiver
+          // waiting; cancellation and timeouts reach the receiver through its own signal.
+          prompt.then(winner, () => {});
         });
-        // A prompt that gives up (input closed, too many bad pastes) leaves the receiver
-        // waiting; cancellation and timeouts reach the receiver through its own signal.
-        prompt.then(winner, () => {});
         return url;
       },
     };
 
+    function startPrompt(url: URL, normalised: URL): Promise<URLSearchParams> {
+      resolved.output.write(
+        resolved.promptMessage
+          .replaceAll('{url}', url.href)
+          .replaceAll('{redirect}', normalised.href),
+      );
+      return promptForRedirect({
+        request,
+        redirectUri: normalised,
+        authorizationUrl: url,
+        input: resolved.input,
+        output: resolved.output,
+        prompt: PASTE_PROMPT,
+        maxAttempts: resolved.maxAttempts,
+        signals: [stopPrompt.signal, ...ownSignals],
+        abortError: ownAbortError,
+      });
+    }
+
+    let settled = false;
     const inner = strategy.receive(innerRequest);
     try {
       const parameters = await Promise.race([inner, pasted]);
@@ -95,6 +104,7 @@ export function withPastePrompt(
       if (own) throw ownAbortError(own);
       throw error;
     } finally {
+      settled = true;
       deadline.clear();
     }
   }

@@ -5,6 +5,7 @@ import {
   accountIdOf,
   consentAgentPath,
   type DriveFile,
+  runConsentAgent,
   seedDriveFiles,
   startSandbox,
 } from '@installed-oauth/sandbox';
@@ -18,6 +19,7 @@ import {
   SANDBOX_USER,
   sandboxEnv,
   signedInEnv,
+  startCli,
 } from './helpers.js';
 
 const sandbox = useSandbox();
@@ -234,6 +236,25 @@ describe('no dead ends', () => {
     expect((await runCli(['--help'], env)).stdout).toMatch(
       /^ {2}ls \[options\] +\(default\) list /m,
     );
+  });
+
+  it('in paste mode the link comes before any instruction to paste', async () => {
+    const env = await sandboxEnv(sandbox);
+    const run = startCli(['login', '--no-browser'], env, { stdin: 'pipe' });
+    const [, link = ''] = await run.waitForStderr(/authorize this application: (\S+)\n/);
+    await run.waitForStderr(/Paste the address: $/);
+    const printed = (await run.waitForStderr(/[\s\S]*/))[0];
+    expect(printed.indexOf(link)).toBeLessThan(printed.indexOf('paste it here'));
+    const { redirectUrl } = await runConsentAgent(link, { deliver: false });
+    run.child.stdin?.end(`${redirectUrl}\n`);
+    expect((await run.done).code).toBe(0);
+  });
+
+  it('paste-only with no input to read fails at once (exit 4) instead of waiting', async () => {
+    const env = await sandboxEnv(sandbox);
+    const result = await runCli(['login', '--redirect', 'console'], env); // stdin: /dev/null
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/^drive-cli: The input ended before an address was pasted\.$/m);
   });
 
   it('a dead grant names the command that signs in again', async () => {
