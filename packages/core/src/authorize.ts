@@ -286,7 +286,19 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
   } catch (error) {
     // Ctrl-C or the caller's deadline during the exchange: the request was aborted with it.
     if (signal.aborted) throw errorFromAbort(signal);
-    throw fromOpenIdClientError(client, error, 'exchange', clientSecrets.tokenEndpoint);
+    const failure = fromOpenIdClientError(client, error, 'exchange', clientSecrets.tokenEndpoint);
+    // A pasted bare code the server does not know is a bad paste, not a server failure.
+    if (record.stateUnchecked && failure.details.error === 'invalid_grant') {
+      throw new InstalledOAuthError(
+        'INVALID_CALLBACK',
+        'The pasted code was not accepted: it is mistyped, expired, or already used.',
+        {
+          cause: failure,
+          hint: 'Sign in again and paste the full address the browser ends on.',
+        },
+      );
+    }
+    throw failure;
   }
   const credentials = credentialsFromTokenResponse(response, {
     receivedAt: Date.now(),

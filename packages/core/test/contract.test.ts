@@ -82,6 +82,22 @@ describe('the request a strategy is handed', () => {
       (await authorize({ clientSecrets, scopes, strategy: bareCode })).accessToken,
     ).toBeTruthy();
   });
+
+  it('reports a bare code the server does not know as a bad paste (INVALID_CALLBACK)', async () => {
+    const mistyped = defineStrategy({
+      name: 'bare-code',
+      async receive(request) {
+        const url = request.buildAuthorizationUrl(REDIRECT);
+        await runConsentAgent(url.href, { deliver: false });
+        return request.completeBareCode('4/0AmistypedCode-from-a-bad-paste');
+      },
+    });
+    const error = await failure(authorize({ clientSecrets, scopes, strategy: mistyped }));
+    expect(error.code).toBe('INVALID_CALLBACK');
+    expect(error.message).toBe(
+      'The pasted code was not accepted: it is mistyped, expired, or already used.',
+    );
+  });
 });
 
 describe('defineStrategy() and errorFromAbort()', () => {
