@@ -44,6 +44,27 @@ function packageOf(file) {
   throw new Error(`no package.json above ${file}`);
 }
 
+/**
+ * The licence text of a bundled package: its own licence file, or, for a package that ships
+ * none (Apache-2.0 and MIT require the text to travel with the code), the standard text of
+ * the licence its package.json names, from scripts/licence-texts/. No text, no build.
+ */
+function licenceText(id, folder, json) {
+  const licenceFile = readdirSync(folder).find((name) => /^(licen[cs]e|copying)/i.test(name));
+  if (licenceFile) return readFileSync(join(folder, licenceFile), 'utf8').trim();
+  const standard = join(root, 'scripts', 'licence-texts', `${json.license}.txt`);
+  let text;
+  try {
+    text = readFileSync(standard, 'utf8');
+  } catch {
+    throw new Error(
+      `${id} is bundled but ships no licence file, and there is no text for "${json.license}" in scripts/licence-texts/. Add it before publishing.`,
+    );
+  }
+  const author = typeof json.author === 'string' ? json.author : json.author?.name;
+  return text.replace('{copyright}', author ?? `the authors of ${json.name}`).trim();
+}
+
 const bundled = new Map();
 for (const input of Object.keys(result.metafile.inputs)) {
   if (!input.includes('node_modules/')) continue;
@@ -53,11 +74,7 @@ for (const input of Object.keys(result.metafile.inputs)) {
 const sections = [...bundled.entries()]
   .sort(([a], [b]) => a.localeCompare(b))
   .map(([id, { folder, json }]) => {
-    const licenceFile = readdirSync(folder).find((name) => /^(licen[cs]e|copying)/i.test(name));
-    const text = licenceFile
-      ? readFileSync(join(folder, licenceFile), 'utf8').trim()
-      : `(no licence file; package.json says ${json.license})`;
-    return `## ${id}\n\nLicence: ${json.license}\n\n\`\`\`\n${text}\n\`\`\`\n`;
+    return `## ${id}\n\nLicence: ${json.license}\n\n\`\`\`\n${licenceText(id, folder, json)}\n\`\`\`\n`;
   });
 writeFileSync(
   join(root, 'dist', 'THIRD_PARTY_LICENSES.md'),

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,5 +134,46 @@ describe('packed packages installed outside the workspace', () => {
     });
     expect(listed.stdout.trim().split('\n')).toHaveLength(5);
     expect(listed.stderr).toMatch(/Signed in as sandbox\.user@example\.com/);
+  });
+});
+
+describe('what each tarball holds', () => {
+  const listing = async (tarball: string) =>
+    (await exec('tar', ['-tzf', tarball])).stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((path) => path.replace(/^package\//, ''));
+
+  it.each(['core', 'loopback', 'console', 'driveCli'])(
+    '%s: its LICENSE, README and built code; no sources, tests or declaration maps',
+    async (name) => {
+      const files = await listing(tarballs[name] ?? '');
+      expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+      expect(
+        files.filter((file) => !/^(dist\/|LICENSE$|README\.md$|package\.json$)/.test(file)),
+      ).toEqual([]);
+      expect(files.filter((file) => file.endsWith('.d.ts.map'))).toEqual([]);
+      const { stdout: licence } = await exec('tar', [
+        '-xzOf',
+        tarballs[name] ?? '',
+        'package/LICENSE',
+      ]);
+      expect(licence).toBe(await readFile(join(packagesDir, '..', 'LICENSE'), 'utf8'));
+    },
+  );
+
+  it("drive-cli's bundle names every bundled package with its licence text", async () => {
+    const { stdout: licences } = await exec('tar', [
+      '-xzOf',
+      tarballs.driveCli ?? '',
+      'package/dist/THIRD_PARTY_LICENSES.md',
+    ]);
+    const sections = licences.split(/^## /m).slice(1);
+    expect(sections.length).toBeGreaterThan(10);
+    for (const section of sections) {
+      // Each: a name@version heading, the SPDX id, and a licence text of some length.
+      expect(section).toMatch(/^\S+@\d+\.\d+\.\d+\S*\n\nLicence: \S+\n\n```\n[\s\S]{300,}\n```/);
+    }
+    expect(licences).toMatch(/^## @googleapis\/drive@[\s\S]+?Apache License\s+Version 2\.0/m);
   });
 });
