@@ -1,5 +1,5 @@
 import type { TokenEndpointResponse } from 'openid-client';
-import { validateCallback } from './callback.js';
+import { sanitise, validateCallback } from './callback.js';
 import { assertClientSecrets, type ClientSecrets } from './client-secrets.js';
 import { createConfiguration, type FetchLike } from './configuration.js';
 import {
@@ -194,7 +194,7 @@ function strategyFailure(
   const said = error instanceof Error ? error.message : String(error);
   return new InstalledOAuthError(
     'STRATEGY_FAILED',
-    `The "${strategyName}" redirect strategy failed: ${said.replace(/\p{Cc}/gu, ' ').slice(0, 300)}`,
+    `The "${strategyName}" redirect strategy failed: ${sanitise(said)}`,
     { cause: error },
   );
 }

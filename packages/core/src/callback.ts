@@ -1,8 +1,12 @@
 import { InstalledOAuthError } from './errors.js';
 
-/** Printable, bounded text from the redirect, fit for a message. */
-function sanitise(text: string): string {
-  return text.replace(/\p{Cc}/gu, ' ').slice(0, 300);
+/**
+ * Printable, bounded text from outside (the redirect, a strategy's error), fit for a message:
+ * control, format (bidirectional overrides, zero-width) and line-separator characters become
+ * spaces, so that text cannot rewrite a terminal or reorder what it shows.
+ */
+export function sanitise(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ').slice(0, 300);
 }
 
 /**

@@ -43,15 +43,24 @@ const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const CREATE_DESKTOP_CLIENT =
   'Create an OAuth client ID of type "Desktop app" in the Google Cloud console (APIs & Services › Credentials) and download its JSON.';
 
+/**
+ * What is wrong with the JSON, and where, without quoting it: V8's message may quote the text
+ * around the problem, and that text may be the client secret (or, for a file pointed at by
+ * mistake, anything at all).
+ */
 function describeJsonError(text: string, error: unknown): string {
   const { message } = error as SyntaxError; // JSON.parse throws nothing else
+  const kind = (message.split(/ in JSON|,\s*(?:\.\.\.)?"| is not valid JSON|: "/)[0] ?? '').replace(
+    /"[^"]*"?/g,
+    '…',
+  );
   const position = /position (\d+)/.exec(message);
-  if (!position) return message;
+  if (!position) return kind;
   const offset = Number(position[1]);
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
-  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+  return `${kind} at line ${line}, column ${column}`;
 }
 
 function typeName(value: unknown): string {

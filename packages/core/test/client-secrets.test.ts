@@ -82,6 +82,18 @@ describe('parseClientSecrets: every problem reported at once, by field', () => {
     expect(problem).toMatch(/^not valid JSON: .* at line 3, column \d+$/);
   });
 
+  it.each([
+    ['a stray character after the secret', '{"installed": {"client_secret": "GOCSPX-leak-me" x}}'],
+    ['a word where a value goes', '{"installed": {"client_id": GOCSPX-leak-me}}'],
+    ['text that is not JSON at all', 'GOCSPX-leak-me=1\nHOME=/root'],
+    ['a truncated file', '{"installed": {"client_secret": "GOCSPX-leak-me'],
+  ])('never quotes the file in a JSON error: %s', (_case, text) => {
+    const [problem] = problemsOf(text);
+    expect(problem).toMatch(/^not valid JSON: /);
+    expect(problem).not.toContain('leak-me');
+    expect(problem).not.toContain('HOME');
+  });
+
   it('reports an empty file', () => {
     expect(problemsOf('  \n')).toEqual(['the file is empty']);
   });

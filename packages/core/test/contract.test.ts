@@ -100,6 +100,26 @@ describe('the request a strategy is handed', () => {
   });
 });
 
+describe('text from outside in messages', () => {
+  it("shows the server's error_description without control or bidirectional characters", async () => {
+    const strategy = agentStrategy({
+      tamper: (parameters) => {
+        const state = parameters.get('state') ?? '';
+        return new URLSearchParams({
+          state,
+          error: 'server_error',
+          error_description: 'reload\u202egnp.exe \u001b[2J\u200bnow\u2028',
+        });
+      },
+    });
+    const error = await failure(authorize({ clientSecrets, scopes, strategy }));
+    expect(error.code).toBe('AUTHORIZATION_FAILED');
+    expect(error.message).toBe(
+      'The authorization server refused the request: server_error: reload gnp.exe  [2J now .',
+    );
+  });
+});
+
 describe('defineStrategy() and errorFromAbort()', () => {
   it('refuses a strategy without a usable name or receive()', () => {
     expect(() => defineStrategy(undefined as never)).toThrow(/"name" must be a short name/);

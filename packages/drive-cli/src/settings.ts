@@ -2,6 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { isLoopbackHost } from '@installed-oauth/core';
 import envPaths from 'env-paths';
 import { CliError, ExitCode } from './exit-codes.js';
+import { neutralise } from './terminal-text.js';
 
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
 /** openid and email let `status` name the account; Google adds no consent screen for them. */
@@ -72,6 +73,23 @@ function wholeNumber(
   return Number(text);
 }
 
+/**
+ * The receiver's address: an IP literal only. A name such as `localhost` resolves to one of
+ * 127.0.0.1 and ::1, and another local user could take the same port on the other (RFC 8252
+ * §8.3 prefers the literal).
+ */
+function loopbackHost(text: string): string {
+  const host = text.replace(/^\[(.*)\]$/, '$1');
+  if (host === '127.0.0.1' || host === '::1') return host;
+  if (isLoopbackHost(host)) {
+    throw usage(
+      `--host ${neutralise(text)} names the loopback by name; give its address: 127.0.0.1 or ::1.`,
+      'A name binds only one of 127.0.0.1 and ::1, and another program could take the same port on the other.',
+    );
+  }
+  throw usage(`--host must be 127.0.0.1 or ::1, got "${neutralise(text)}".`);
+}
+
 function accountOption(text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
   if (text.trim() === '' || /\p{Cc}/u.test(text))
@@ -116,9 +134,7 @@ export function resolveSettings(
   }
 
   const redirect = options.redirect ?? 'loopback';
-  const host = options.host ?? '127.0.0.1';
-  if (!isLoopbackHost(host))
-    throw usage(`--host must be a loopback address (127.0.0.1, ::1, localhost), got "${host}".`);
+  const host = loopbackHost(options.host ?? '127.0.0.1');
   const timeoutText = options.timeout;
   const timeoutSeconds = timeoutText === undefined ? 300 : Number(timeoutText);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {

@@ -385,10 +385,12 @@ describe('failures: message, exit code, and nothing changed on disk', () => {
     [['frobnicate', 'x'], /too many arguments|unknown command/],
     [['ls', '--port', '99999'], /--port must be a whole number/],
     [['ls', '--config-dir', ' '], /--config-dir must not be empty/],
+    [['login', '--host', 'example.com'], /--host must be 127\.0\.0\.1 or ::1, got "example\.com"/],
     [
-      ['login', '--host', 'example.com'],
-      /--host must be a loopback address \(127.0.0.1, ::1, localhost\), got "example.com"/,
+      ['login', '--host', 'localhost'],
+      /--host localhost names the loopback by name; give its address: 127\.0\.0\.1 or ::1\.\n {2}A name binds only one of/,
     ],
+    [['login', '--host', 'evil.localhost'], /--host evil\.localhost names the loopback by name/],
     [['login', '--timeout', '0'], /--timeout must be a positive number of seconds, got "0"/],
     [['login', '--timeout', 'soon'], /--timeout must be a positive number of seconds, got "soon"/],
   ])('usage error %j exits 2', async (args, message) => {
