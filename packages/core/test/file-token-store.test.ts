@@ -326,12 +326,44 @@ describe('file lock', () => {
     await mkdir(`${path}.lock`); // a folder where the lock file goes
     const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 200 } });
     expect(await code(store.withLock?.(async () => 'ran') ?? Promise.resolve())).toBe(
-      `TOKEN_STORE_ERROR: Cannot read the lock file ${path}.lock: it is a folder.`,
+      `TOKEN_STORE_ERROR: Refusing the lock file ${path}.lock: it is not a regular file.`,
     );
     const missing = join(folder, 'missing', 'credentials.json.lock');
     expect(await code(withFileLock(missing, async () => 'ran'))).toBe(
       `TOKEN_STORE_ERROR: Cannot create the lock file ${missing}: no such file.`,
     );
+  });
+
+  it('refuses, without blocking, a lock path that is a FIFO, a link, or too big to be a lock', async () => {
+    const path = join(folder, 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 60_000 } });
+    const withLock = () => store.withLock?.(async () => 'ran') ?? Promise.resolve();
+    // A FIFO: reading it would wait for a writer forever.
+    await run('mkfifo', [`${path}.lock`]);
+    expect(await code(withLock())).toBe(
+      `TOKEN_STORE_ERROR: Refusing the lock file ${path}.lock: it is not a regular file.`,
+    );
+    await rm(`${path}.lock`);
+    // A link to /dev/zero: reading it would never end.
+    await symlink('/dev/zero', `${path}.lock`);
+    expect(await code(withLock())).toBe(
+      `TOKEN_STORE_ERROR: Refusing the lock file ${path}.lock: it is a symbolic link.`,
+    );
+    await rm(`${path}.lock`);
+    await writeFile(`${path}.lock`, 'x'.repeat(5000));
+    expect(await code(withLock())).toBe(
+      `TOKEN_STORE_ERROR: Refusing the lock file ${path}.lock: it is 5000 bytes, too big to be a lock.`,
+    );
+  });
+
+  it("judges a lock dated in the future (a skewed clock, or planted) by the file's own age", async () => {
+    const path = join(folder, 'credentials.json');
+    const inAnHour = Date.now() + 3_600_000;
+    await writeLockFile(`${path}.lock`, { pid: process.pid, createdAt: inAnHour });
+    const longAgo = new Date(Date.now() - 120_000);
+    await utimes(`${path}.lock`, longAgo, longAgo);
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 60_000 } });
+    expect(await store.withLock?.(async () => 'ran')).toBe('ran');
   });
 
   it('gives up with a clear error while a live process holds the lock', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InstalledOAuthError } from '../errors.js';
@@ -31,25 +32,47 @@ function processIsAlive(pid: number): boolean {
 /** A lock file not yet readable is being written by its owner, unless it has been so for long. */
 const HALF_WRITTEN_GRACE_MS = 2000;
 
+/** A lock file holds a line of JSON; anything larger is not one of ours. */
+const MAX_LOCK_BYTES = 4096;
+
 async function readLock(
   path: string,
 ): Promise<{ owner: LockOwner | undefined; ageMs: number } | undefined> {
+  const refuse = (why: string) =>
+    new InstalledOAuthError('TOKEN_STORE_ERROR', `Refusing the lock file ${path}: ${why}.`, {
+      hint: 'Remove it; the program makes its own lock file when it needs one.',
+    });
+  let handle: FileHandle;
   try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-    let owner: LockOwner | undefined;
-    try {
-      owner = JSON.parse(text) as LockOwner;
-    } catch {}
-    return { owner, ageMs: Date.now() - info.mtimeMs };
+    // Never follow a link, never wait on a FIFO: a lock file is a small regular file.
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // released meanwhile
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined; // released meanwhile
+    if (code === 'ELOOP') throw refuse('it is a symbolic link');
     throw new InstalledOAuthError(
       'TOKEN_STORE_ERROR',
       `Cannot read the lock file ${path}: ${describeFsError(error)}.`,
       { cause: error },
     );
   }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw refuse('it is not a regular file');
+    if (info.size > MAX_LOCK_BYTES) throw refuse(`it is ${info.size} bytes, too big to be a lock`);
+    const text = await handle.readFile('utf8');
+    let owner: LockOwner | undefined;
+    try {
+      owner = JSON.parse(text) as LockOwner;
+    } catch {}
+    return { owner, ageMs: Date.now() - info.mtimeMs };
+  } finally {
+    await handle.close();
+  }
 }
+
+/** A lock created this far in the future comes from a skewed clock (or was planted). */
+const CLOCK_SKEW_MS = 60_000;
 
 function isStale(
   lock: { owner: LockOwner | undefined; ageMs: number },
@@ -57,7 +80,9 @@ function isStale(
 ): boolean {
   const { owner, ageMs } = lock;
   if (!owner || typeof owner.createdAt !== 'number') return ageMs > HALF_WRITTEN_GRACE_MS;
-  if (Date.now() - owner.createdAt > staleAfter) return true;
+  // A createdAt in the future cannot be trusted: the file's own age counts instead.
+  const age = owner.createdAt > Date.now() + CLOCK_SKEW_MS ? ageMs : Date.now() - owner.createdAt;
+  if (age > staleAfter) return true;
   return owner.host === hostname() && !processIsAlive(owner.pid);
 }
 
