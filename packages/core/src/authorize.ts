@@ -1,13 +1,13 @@
 import type { TokenEndpointResponse } from 'openid-client';
 import { sanitise, validateCallback } from './callback.js';
 import { assertClientSecrets, type ClientSecrets } from './client-secrets.js';
-import { createConfiguration, type FetchLike } from './configuration.js';
 import {
   assertScopesGranted,
   type Credentials,
   credentialsFromTokenResponse,
 } from './credentials.js';
 import { InstalledOAuthError, invalidArgument, isInstalledOAuthError } from './errors.js';
+import { createConfiguration, type FetchLike } from './openid-client-configuration.js';
 import { fromOpenIdClientError } from './openid-client-errors.js';
 import { type AttemptRecord, createRedirectRequest } from './redirect-request.js';
 import {
@@ -25,26 +25,26 @@ export interface AuthorizeOptions {
   /** How the user reaches the URL and the redirect comes back: loopback, console, your own. */
   strategy: RedirectStrategy;
   /** Abort to cancel; `AbortSignal.timeout(ms)` for a deadline. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** `offline` (default) asks for a refresh token; `online` does not. */
-  accessType?: 'offline' | 'online';
+  accessType?: 'offline' | 'online' | undefined;
   /**
    * Google's `prompt`. Default: `consent` unless `hasRefreshToken` is true, because Google
    * returns a refresh token only when the consent screen was shown.
    */
-  prompt?: string;
+  prompt?: string | undefined;
   /** Whether the caller already holds a refresh token for this client (see `prompt`). */
-  hasRefreshToken?: boolean;
+  hasRefreshToken?: boolean | undefined;
   /** Pre-fills the account on Google's sign-in screen. */
-  loginHint?: string;
+  loginHint?: string | undefined;
   /** Google's incremental authorization (`include_granted_scopes=true`). */
-  includeGrantedScopes?: boolean;
+  includeGrantedScopes?: boolean | undefined;
   /** Any further authorization parameters (`hd`, `enable_granular_consent`, …). */
-  extraParameters?: Readonly<Record<string, string>>;
+  extraParameters?: Readonly<Record<string, string>> | undefined;
   /** Fail with `SCOPES_NOT_GRANTED` unless every scope was granted (default true). */
-  requireAllScopes?: boolean;
+  requireAllScopes?: boolean | undefined;
   /** A fetch to use for the token request (tests, proxies). */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
 }
 
 const RESERVED_PARAMETERS = new Set([

@@ -34,9 +34,9 @@ export interface ParseClientSecretsOptions {
    * Allow `http://` endpoints on loopback hosts (tests, the sandbox). The equivalent of the
    * Python library's `OAUTHLIB_INSECURE_TRANSPORT=1`. Never allows http to other hosts.
    */
-  allowInsecureTransport?: boolean;
+  allowInsecureTransport?: boolean | undefined;
   /** How to name the input in messages, e.g. its path. Default "client_secret.json". */
-  source?: string;
+  source?: string | undefined;
 }
 
 const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

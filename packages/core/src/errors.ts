@@ -39,9 +39,9 @@ export type InstalledOAuthErrorCode =
 export interface InstalledOAuthErrorOptions {
   cause?: unknown;
   /** What the user can do about it, one sentence. */
-  hint?: string;
+  hint?: string | undefined;
   /** Extra machine-readable facts (never secrets): the problems found, the missing scopes… */
-  details?: Record<string, unknown>;
+  details?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -77,9 +77,14 @@ export class InstalledOAuthError extends Error {
   }
 }
 
-/** A coded TypeError for bad arguments, thrown by the function that received them. */
-export function invalidArgument(message: string): TypeError {
-  return new TypeError(`[@installed-oauth/core] ${message}`);
+/**
+ * A TypeError for bad arguments, thrown by the function that received them, with Node's code
+ * for the case (`ERR_INVALID_ARG_VALUE`) so that programs can tell it from other TypeErrors.
+ */
+export function invalidArgument(message: string): TypeError & { code: 'ERR_INVALID_ARG_VALUE' } {
+  return Object.assign(new TypeError(`[@installed-oauth/core] ${message}`), {
+    code: 'ERR_INVALID_ARG_VALUE' as const,
+  });
 }
 
 export function isInstalledOAuthError(

@@ -1,7 +1,7 @@
 import type { ClientSecrets } from './client-secrets.js';
-import type { FetchLike } from './configuration.js';
 import { type Credentials, isExpired } from './credentials.js';
 import { InstalledOAuthError, invalidArgument } from './errors.js';
+import type { FetchLike } from './openid-client-configuration.js';
 import { refreshCredentials } from './refresh.js';
 import type { TokenStore } from './token-store.js';
 
@@ -9,8 +9,8 @@ export interface FreshCredentialsOptions {
   store: TokenStore;
   clientSecrets: ClientSecrets;
   /** Refresh even when the stored access token still looks valid (e.g. after a 401). */
-  forceRefresh?: boolean;
-  fetch?: FetchLike;
+  forceRefresh?: boolean | undefined;
+  fetch?: FetchLike | undefined;
 }
 
 /**
@@ -49,8 +49,8 @@ export async function refreshStored(
   current: Credentials,
   options: {
     clientSecrets: ClientSecrets;
-    forceRefresh?: boolean | undefined;
-    fetch?: FetchLike | undefined;
+    forceRefresh?: boolean | undefined | undefined;
+    fetch?: FetchLike | undefined | undefined;
   },
 ): Promise<Credentials> {
   const refresh = async () => {

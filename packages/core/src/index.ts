@@ -6,8 +6,6 @@ export type { AuthorizedUserJson, StoredCredentials } from './authorized-user.js
 export { fromAuthorizedUserJson, toAuthorizedUserJson } from './authorized-user.js';
 export type { ClientSecrets, ParseClientSecretsOptions } from './client-secrets.js';
 export { parseClientSecrets } from './client-secrets.js';
-export type { FetchLike } from './configuration.js';
-export { defaultRevocationEndpoint } from './configuration.js';
 export type { Credentials, TokenResponse } from './credentials.js';
 export {
   assertScopesGranted,
@@ -29,6 +27,8 @@ export type {
 } from './installed-app.js';
 export { createInstalledApp } from './installed-app.js';
 export { isLoopbackHost } from './loopback-host.js';
+export type { FetchLike } from './openid-client-configuration.js';
+export { defaultRevocationEndpoint } from './openid-client-configuration.js';
 export type {
   RedirectRequest,
   RedirectStrategy,

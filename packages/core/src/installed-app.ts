@@ -1,10 +1,10 @@
 import { type AccountIdentity, accountOf } from './account.js';
 import { authorize } from './authorize.js';
 import { assertClientSecrets, type ClientSecrets } from './client-secrets.js';
-import type { FetchLike } from './configuration.js';
 import { type Credentials, isExpired } from './credentials.js';
 import { InstalledOAuthError, invalidArgument, isInstalledOAuthError } from './errors.js';
 import { refreshStored } from './fresh-credentials.js';
+import type { FetchLike } from './openid-client-configuration.js';
 import type { RedirectStrategy } from './redirect-strategy.js';
 import { revokeCredentials } from './revoke.js';
 import type { AccountStore } from './token-store.js';

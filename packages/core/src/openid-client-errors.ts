@@ -1,5 +1,5 @@
-import type { OpenIdClientModule } from './configuration.js';
 import { InstalledOAuthError } from './errors.js';
+import type { OpenIdClientModule } from './openid-client-configuration.js';
 
 export type TokenOperation = 'exchange' | 'refresh' | 'revoke';
 

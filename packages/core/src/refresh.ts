@@ -1,13 +1,13 @@
 import { assertClientSecrets, type ClientSecrets } from './client-secrets.js';
-import { createConfiguration, type FetchLike } from './configuration.js';
 import { type Credentials, credentialsFromTokenResponse } from './credentials.js';
 import { InstalledOAuthError, invalidArgument } from './errors.js';
+import { createConfiguration, type FetchLike } from './openid-client-configuration.js';
 import { fromOpenIdClientError } from './openid-client-errors.js';
 
 export interface RefreshOptions {
   clientSecrets: ClientSecrets;
   credentials: Credentials;
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
 }
 
 /**

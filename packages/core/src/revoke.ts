@@ -1,16 +1,20 @@
 import { assertClientSecrets, type ClientSecrets } from './client-secrets.js';
-import { createConfiguration, defaultRevocationEndpoint, type FetchLike } from './configuration.js';
 import type { Credentials } from './credentials.js';
 import { invalidArgument } from './errors.js';
 import { isLoopbackHost } from './loopback-host.js';
+import {
+  createConfiguration,
+  defaultRevocationEndpoint,
+  type FetchLike,
+} from './openid-client-configuration.js';
 import { fromOpenIdClientError } from './openid-client-errors.js';
 
 export interface RevokeOptions {
   clientSecrets: ClientSecrets;
   credentials: Credentials;
   /** Default: `/revoke` on the token endpoint's origin (Google: https://oauth2.googleapis.com/revoke). */
-  revocationEndpoint?: string;
-  fetch?: FetchLike;
+  revocationEndpoint?: string | undefined;
+  fetch?: FetchLike | undefined;
 }
 
 export interface RevokeResult {

@@ -36,7 +36,7 @@ export interface ConformanceOptions {
    * strategy that never settles, not a speed test: keep it generous on busy CI machines. An
    * attempt still running when its check ends is aborted, so its sockets and timers go away.
    */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 export interface ConformanceResult {

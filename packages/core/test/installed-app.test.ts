@@ -269,7 +269,11 @@ describe('createInstalledApp(): arguments', () => {
   it('checks its options once, with coded TypeErrors', () => {
     const store = createFileAccountStore({ directory, clientSecrets });
     expect(() => createInstalledApp(undefined as never)).toThrow(
-      '[@installed-oauth/core] createInstalledApp() takes an options object',
+      expect.objectContaining({
+        name: 'TypeError',
+        code: 'ERR_INVALID_ARG_VALUE',
+        message: '[@installed-oauth/core] createInstalledApp() takes an options object',
+      }),
     );
     expect(() =>
       createInstalledApp({ clientSecrets: { ...clientSecrets }, scopes: SCOPES, store }),

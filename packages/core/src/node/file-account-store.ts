@@ -5,7 +5,7 @@ import { InstalledOAuthError, invalidArgument } from '../errors.js';
 import type { AccountStore, TokenStore } from '../token-store.js';
 import type { FileLockOptions } from './file-lock.js';
 import { withFileLock } from './file-lock.js';
-import { fileTokenStore, makePrivateFolder, writePrivateFile } from './file-token-store.js';
+import { createFileTokenStore, makePrivateFolder, writePrivateFile } from './file-token-store.js';
 import { describeFsError } from './fs-errors.js';
 
 export interface FileAccountStoreOptions {
@@ -14,7 +14,7 @@ export interface FileAccountStoreOptions {
   /** The client the credentials belong to: written into each file, checked when reading. */
   clientSecrets: ClientSecrets;
   /** Lock timing; the defaults suit interactive programs. */
-  lock?: FileLockOptions;
+  lock?: FileLockOptions | undefined;
 }
 
 /** Account ids become file names: the ID token's `sub`, never a path. */
@@ -105,7 +105,7 @@ export function createFileAccountStore(
   }
 
   function account(id: string): TokenStore {
-    const file = fileTokenStore({ path: pathOf(id), clientSecrets, lock: options.lock }, lockPath);
+    const file = createFileTokenStore({ path: pathOf(id), clientSecrets });
     return {
       load: file.load,
       async save(credentials) {
@@ -117,8 +117,14 @@ export function createFileAccountStore(
         await file.delete();
         await writeIndex(await accounts());
       },
-      withLock: file.withLock,
+      withLock: lockAll,
     };
+  }
+
+  /** One lock for the whole folder: every account's writes and refreshes take turns. */
+  async function lockAll<T>(task: () => Promise<T>): Promise<T> {
+    await makePrivateFolder(directory);
+    return withFileLock(lockPath, task, options.lock);
   }
 
   return {
@@ -126,9 +132,6 @@ export function createFileAccountStore(
     pathOf,
     accounts,
     account,
-    async withLock(task) {
-      await makePrivateFolder(directory);
-      return withFileLock(lockPath, task, options.lock);
-    },
+    withLock: lockAll,
   };
 }

@@ -8,9 +8,9 @@ import { describeFsError } from './fs-errors.js';
 
 export interface FileLockOptions {
   /** Give up waiting after this many milliseconds (default 30 000). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** A lock older than this is taken to be left by a crashed process (default 60 000). */
-  staleAfter?: number;
+  staleAfter?: number | undefined;
 }
 
 interface LockOwner {

@@ -16,7 +16,7 @@ export interface FileTokenStoreOptions {
   /** The client the credentials belong to: written into the file, checked when reading. */
   clientSecrets: ClientSecrets;
   /** Lock timing; the defaults suit interactive programs. */
-  lock?: FileLockOptions;
+  lock?: FileLockOptions | undefined;
 }
 
 const MAX_FILE_BYTES = 64 * 1024;
@@ -114,14 +114,6 @@ export async function writePrivateFile(
 export function createFileTokenStore(
   options: FileTokenStoreOptions,
 ): TokenStore & { readonly path: string } {
-  return fileTokenStore(options, undefined);
-}
-
-/** The file store, with the lock at `lockPath` when several files share one lock. */
-export function fileTokenStore(
-  options: FileTokenStoreOptions,
-  lockPath: string | undefined,
-): TokenStore & { readonly path: string } {
   const { path, clientSecrets } = options ?? {};
   if (typeof path !== 'string' || path === '')
     throw invalidArgument('createFileTokenStore(): "path" must be a non-empty string');
@@ -183,7 +175,7 @@ export function fileTokenStore(
     delete: remove,
     async withLock(task) {
       await makePrivateFolder(folder);
-      return withFileLock(lockPath ?? `${path}.lock`, task, options.lock);
+      return withFileLock(`${path}.lock`, task, options.lock);
     },
   };
 }
