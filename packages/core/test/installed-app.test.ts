@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountIdOf } from '@installed-oauth/sandbox';
-import { useSandbox } from '@installed-oauth/test-support';
+import { revokeAtServer, useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type ClientSecrets, createInstalledApp, type InstalledApp } from '../src/index.js';
 import { createFileAccountStore } from '../src/node/index.js';
@@ -31,19 +31,6 @@ function app(folder = directory): InstalledApp {
     scopes: SCOPES,
     store: createFileAccountStore({ directory: folder, clientSecrets }),
   });
-}
-
-/** Ends the grant at the server, as the user would on their Google account page. */
-async function revokeAtServer(token: string): Promise<void> {
-  const response = await fetch(sandbox.revocationEndpoint, {
-    method: 'POST',
-    body: new URLSearchParams({
-      token,
-      client_id: sandbox.clientId,
-      client_secret: sandbox.clientSecret,
-    }),
-  });
-  expect(response.ok).toBe(true);
 }
 
 describe('createInstalledApp(): stored credentials, else sign in', () => {
@@ -81,7 +68,7 @@ describe('createInstalledApp(): stored credentials, else sign in', () => {
 
   it('signs in again when the grant is gone, when allowed to; otherwise says so', async () => {
     const first = await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
-    await revokeAtServer(first.credentials.refreshToken ?? '');
+    await revokeAtServer(sandbox, first.credentials.refreshToken ?? '');
     const dead = await failure(app().getCredentials({ forceRefresh: true }));
     expect(dead.code).toBe('REAUTHENTICATION_REQUIRED');
 

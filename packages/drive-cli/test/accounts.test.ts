@@ -38,6 +38,17 @@ async function twoAccounts(): Promise<NodeJS.ProcessEnv> {
   return env;
 }
 
+/** Signed in to a sandbox that then goes away: Google can no longer be reached. */
+async function signedInThenOffline(): Promise<NodeJS.ProcessEnv> {
+  const gone = await startSandbox();
+  const env = await signedInEnv(gone);
+  // The client file outlives the sandbox.
+  const clientSecretsPath = join(String(env.DRIVE_CLI_CONFIG_DIR), '..', 'client_secret.json');
+  await copyFile(gone.clientSecretsPath, clientSecretsPath);
+  await gone.close();
+  return { ...env, DRIVE_CLI_CLIENT_SECRETS: clientSecretsPath };
+}
+
 const activeOf = async (env: NodeJS.ProcessEnv) =>
   JSON.parse((await runCli(['status', '--offline', '--json'], env)).stdout).accounts.find(
     (account: { active: boolean }) => account.active,
@@ -124,13 +135,7 @@ describe('several Google accounts', () => {
   });
 
   it('logout without a network deletes here, says the grant remains and where to end it, exits 6', async () => {
-    const offline = await startSandbox();
-    const env = await signedInEnv(offline);
-    // The client file outlives the sandbox; then Google cannot be reached any more.
-    const clientSecretsPath = join(String(env.DRIVE_CLI_CONFIG_DIR), '..', 'client_secret.json');
-    await copyFile(offline.clientSecretsPath, clientSecretsPath);
-    env.DRIVE_CLI_CLIENT_SECRETS = clientSecretsPath;
-    await offline.close();
+    const env = await signedInThenOffline();
     const result = await runCli(['logout'], env);
     expect(result.code).toBe(6);
     expect(result.stderr).toMatch(
@@ -162,12 +167,7 @@ describe('unusable files and an unreachable server', () => {
   });
 
   it('status exits 6 when Google cannot be reached, showing what it knows', async () => {
-    const down = await startSandbox();
-    const env = await signedInEnv(down);
-    const clientSecretsPath = join(String(env.DRIVE_CLI_CONFIG_DIR), '..', 'client_secret.json');
-    await copyFile(down.clientSecretsPath, clientSecretsPath);
-    env.DRIVE_CLI_CLIENT_SECRETS = clientSecretsPath;
-    await down.close();
+    const env = await signedInThenOffline();
     const status = await runCli(['status'], env);
     expect(status.code).toBe(6);
     expect(status.stdout).toMatch(

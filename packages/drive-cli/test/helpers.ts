@@ -158,15 +158,4 @@ export async function signedInEnv(
   return env;
 }
 
-/** Ends the grant at the authorization server, as the user would on their Google account page. */
-export async function revokeAtServer(sandbox: Sandbox, token: string): Promise<void> {
-  const response = await fetch(sandbox.revocationEndpoint, {
-    method: 'POST',
-    body: new URLSearchParams({
-      token,
-      client_id: sandbox.clientId,
-      client_secret: sandbox.clientSecret,
-    }),
-  });
-  if (!response.ok) throw new Error(`revocation answered ${response.status}`);
-}
+export { revokeAtServer } from '@installed-oauth/test-support';

@@ -10,7 +10,7 @@ import {
 } from '@installed-oauth/core';
 import { createFileAccountStore } from '@installed-oauth/core/node';
 import { consentAgentPath } from '@installed-oauth/sandbox';
-import { failure, useSandbox } from '@installed-oauth/test-support';
+import { failure, revokeAtServer, useSandbox } from '@installed-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { googleAuthFor } from '../src/googleapis-auth.js';
 import { driveAccessToken } from '../src/quickstart.js';
@@ -41,18 +41,6 @@ async function storedFile(): Promise<{ path: string; json: Record<string, unknow
   return { path, json: JSON.parse(await readFile(path, 'utf8')) };
 }
 
-async function revokeAtServer(token: unknown): Promise<void> {
-  const response = await fetch(sandbox.revocationEndpoint, {
-    method: 'POST',
-    body: new URLSearchParams({
-      token: String(token),
-      client_id: sandbox.clientId,
-      client_secret: sandbox.clientSecret,
-    }),
-  });
-  expect(response.ok).toBe(true);
-}
-
 async function listWith(token: string): Promise<number> {
   const response = await fetch(`${sandbox.driveApiRoot}drive/v3/files?pageSize=1`, {
     headers: { authorization: `Bearer ${token}` },
@@ -77,7 +65,7 @@ describe("core README's first example (src/quickstart.ts)", () => {
 
     // The user removes the app's access on their Google account page; the token expires.
     const { path, json } = await storedFile();
-    await revokeAtServer(json.refresh_token);
+    await revokeAtServer(sandbox, String(json.refresh_token));
     await writeFile(path, JSON.stringify({ ...json, expiry: new Date(0).toISOString() }));
     const renewed = await driveAccessToken(clientSecrets, directory);
     expect(sandbox.counters.authorizationCodeGrants).toBe(exchanges + 2);
@@ -135,7 +123,7 @@ describe('googleapis recipe (src/googleapis-auth.ts) with @googleapis/drive', ()
 
   it('ends a revoked grant with REAUTHENTICATION_REQUIRED, not a loop of 401s', async () => {
     const { json } = await storedFile();
-    await revokeAtServer(json.refresh_token);
+    await revokeAtServer(sandbox, String(json.refresh_token));
     const drives = sandbox.counters.driveRequests;
     const error = await failure(files());
     expect(error.code).toBe('REAUTHENTICATION_REQUIRED');

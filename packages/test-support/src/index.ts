@@ -9,7 +9,7 @@ export {
   notRoot,
   root,
 } from './machine.js';
-export { useSandbox } from './sandbox-fixture.js';
+export { revokeAtServer, useSandbox } from './sandbox-fixture.js';
 export { textSink } from './text-sink.js';
 export type { TypedError } from './typed-errors.js';
 export { failure } from './typed-errors.js';

@@ -34,3 +34,19 @@ export function useSandbox(options?: SandboxOptions): Sandbox {
     set: (_, property, value) => Reflect.set(current(), property, value),
   });
 }
+
+/**
+ * Ends a grant at the sandbox, as a user does on their Google account's permissions page: the
+ * refresh token and every access token of the grant stop working.
+ */
+export async function revokeAtServer(sandbox: Sandbox, token: string): Promise<void> {
+  const response = await fetch(sandbox.revocationEndpoint, {
+    method: 'POST',
+    body: new URLSearchParams({
+      token,
+      client_id: sandbox.clientId,
+      client_secret: sandbox.clientSecret,
+    }),
+  });
+  if (!response.ok) throw new Error(`revocation answered ${response.status}`);
+}
