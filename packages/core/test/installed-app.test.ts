@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { accountIdOf } from '@installed-oauth/sandbox';
 import { revokeAtServer, useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type ClientSecrets, createInstalledApp, type InstalledApp } from '../src/index.js';
+import {
+  type AccountStore,
+  type ClientSecrets,
+  createInstalledApp,
+  type InstalledApp,
+} from '../src/index.js';
 import { createFileAccountStore } from '../src/node/index.js';
 import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
 
@@ -196,6 +201,62 @@ describe('createInstalledApp(): several accounts', () => {
       account: undefined,
       revocation: 'not-attempted',
     });
+  });
+});
+
+describe("createInstalledApp(): writers take turns under the store's lock", () => {
+  /**
+   * The file store of `directory`, whose lock waits for `gate` first: a process that has read
+   * the store and is about to refresh, held at the lock while another process acts.
+   */
+  function heldAtTheLock() {
+    const inner = createFileAccountStore({ directory, clientSecrets });
+    let open!: () => void;
+    let arrived!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const waiting = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const withLock = async <T>(task: () => Promise<T>) => {
+      arrived();
+      await gate;
+      return inner.withLock(task);
+    };
+    const store: AccountStore = {
+      accounts: () => inner.accounts(),
+      account: (id) => ({ ...inner.account(id), withLock }),
+      withLock,
+    };
+    const held = createInstalledApp({ clientSecrets, scopes: SCOPES, store });
+    /** `waiting` resolves once the held process has read the store and asks for the lock. */
+    return { held, waiting, open };
+  }
+
+  it('a refresh held at the lock while another process signs out does not bring the account back', async () => {
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const { held, waiting, open } = heldAtTheLock();
+    const refreshing = held.getCredentials({ forceRefresh: true });
+    refreshing.catch(() => {});
+    await waiting;
+    expect(await app().signOut()).toMatchObject({ account: ALICE_ID, revocation: 'revoked' });
+    open();
+    expect((await failure(refreshing)).code).toBe('REAUTHENTICATION_REQUIRED');
+    expect(await app().accounts()).toEqual([]);
+    expect(await readdir(directory)).not.toContain(`${ALICE_ID}.json`);
+  });
+
+  it('a refresh held at the lock while another process signs in again takes the new sign-in, sending nothing', async () => {
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const { held, waiting, open } = heldAtTheLock();
+    const refreshing = held.getCredentials({ forceRefresh: true });
+    await waiting;
+    const renewed = await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const refreshes = sandbox.counters.refreshGrants;
+    open();
+    expect((await refreshing).credentials.accessToken).toBe(renewed.credentials.accessToken);
+    expect(sandbox.counters.refreshGrants).toBe(refreshes);
   });
 });
 
