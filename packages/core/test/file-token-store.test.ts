@@ -12,7 +12,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { useSandbox } from '@installed-oauth/test-support';
@@ -277,6 +277,23 @@ async function writeLockFile(path: string, owner: { pid: number; createdAt: numb
 
 /** A process id that no process has (Linux's pid_max is at most 2^22). */
 const DEAD_PID = 2 ** 22 + 12345;
+
+describe('temporary files of an interrupted save', () => {
+  it("are removed by the next save when their process is gone; a running writer's are left alone", async () => {
+    const path = join(folder, 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    // A save killed between write and rename leaves a live refresh token behind.
+    const orphan = join(folder, `.credentials.json.${DEAD_PID}.0123456789ab.tmp`);
+    const running = join(folder, `.credentials.json.${process.pid}.ba9876543210.tmp`);
+    const unrelated = join(folder, `.other.json.${DEAD_PID}.0123456789ab.tmp`);
+    for (const file of [orphan, running, unrelated])
+      await writeFile(file, '{"refresh_token":"1//x"}');
+    await store.save(example);
+    expect((await readdir(folder)).sort()).toEqual(
+      [basename(running), basename(unrelated), 'credentials.json'].sort(),
+    );
+  });
+});
 
 describe('file lock', () => {
   it('breaks a lock left by a process that died', async () => {

@@ -20,7 +20,8 @@ interface LockOwner {
   createdAt: number;
 }
 
-function processIsAlive(pid: number): boolean {
+/** Whether a process of this machine with this id runs (EPERM: it runs as another user). */
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fromAuthorizedUserJson, toAuthorizedUserJson } from '../authorized-user.js';
 import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
 import type { Credentials } from '../credentials.js';
 import { InstalledOAuthError, invalidArgument } from '../errors.js';
 import type { TokenStore } from '../token-store.js';
-import { type FileLockOptions, withFileLock } from './file-lock.js';
+import { type FileLockOptions, processIsAlive, withFileLock } from './file-lock.js';
 import { describeFsError } from './fs-errors.js';
 
 export interface FileTokenStoreOptions {
@@ -59,6 +59,26 @@ export async function makePrivateFolder(folder: string): Promise<void> {
 }
 
 /**
+ * Removes the temporary files of `name` that a process killed between write and rename left
+ * behind (they hold a live refresh token): ours are `.<name>.<pid>.<random>.tmp`, and only those
+ * of processes that no longer run are touched.
+ */
+async function sweepTemporaries(folder: string, name: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(folder);
+  } catch {
+    return; // the write that follows reports what is wrong with the folder
+  }
+  const prefix = `.${name}.`;
+  for (const entry of entries) {
+    const match = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(entry.slice(prefix.length));
+    if (!entry.startsWith(prefix) || !match || processIsAlive(Number(match[1]))) continue;
+    await unlink(join(folder, entry)).catch(() => {});
+  }
+}
+
+/**
  * Writes `text` to `path` atomically, readable by the owner only from the first byte: a
  * temporary file in the same folder (mode 0600), fsync, rename over `path`, fsync of the folder.
  * A symbolic link at `path` is refused. On failure `path` is unchanged and the temporary file
@@ -72,6 +92,7 @@ export async function writePrivateFile(
   const folder = dirname(path);
   await makePrivateFolder(folder);
   await refuseSymlink(path);
+  await sweepTemporaries(folder, basename(path));
   const temporary = join(
     folder,
     `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
