@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import {
+  chmod,
+  chown,
   lstat,
   mkdir,
   mkdtemp,
@@ -15,7 +17,7 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { useSandbox } from '@installed-oauth/test-support';
+import { itWith, root, useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   authorize,
@@ -277,6 +279,45 @@ async function writeLockFile(path: string, owner: { pid: number; createdAt: numb
 
 /** A process id that no process has (Linux's pid_max is at most 2^22). */
 const DEAD_PID = 2 ** 22 + 12345;
+
+describe('ownership and modes, as ssh checks them', () => {
+  it('refuses a credentials file or folder that other users can change, saying how to fix it', async () => {
+    const path = join(folder, 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    await store.save(example);
+    await chmod(path, 0o666);
+    expect(await code(store.load())).toBe(
+      `TOKEN_STORE_ERROR: ${path} can be changed by other users (mode 666); refusing to use it.`,
+    );
+    expect((await failure(store.load())).hint).toBe(`Run: chmod go-w ${path}`);
+    await chmod(path, 0o600);
+    await chmod(folder, 0o777);
+    expect(await code(store.load())).toBe(
+      `TOKEN_STORE_ERROR: ${folder} can be changed by other users (mode 777); refusing to use it.`,
+    );
+    await chmod(folder, 0o700);
+    expect((await store.load())?.accessToken).toBe(example.accessToken);
+  });
+
+  it('makes a file of ours that others can read private again', async () => {
+    const path = join(folder, 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    await store.save(example);
+    await chmod(path, 0o644);
+    expect((await store.load())?.accessToken).toBe(example.accessToken);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  itWith(root)("refuses another user's credentials file, even a private one", async () => {
+    const path = join(folder, 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    await store.save(example);
+    await chown(path, 65534, 65534); // nobody
+    expect(await code(store.load())).toBe(
+      `TOKEN_STORE_ERROR: ${path} belongs to another user (uid 65534); refusing to use it.`,
+    );
+  });
+});
 
 describe('temporary files of an interrupted save', () => {
   it("are removed by the next save when their process is gone; a running writer's are left alone", async () => {

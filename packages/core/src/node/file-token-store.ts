@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fromAuthorizedUserJson, toAuthorizedUserJson } from '../authorized-user.js';
 import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
@@ -47,6 +47,45 @@ async function refuseSymlink(path: string): Promise<boolean> {
     if (error instanceof InstalledOAuthError) throw error;
     throw storeError(`Cannot inspect ${path}: ${describeFsError(error)}.`, error);
   }
+}
+
+/**
+ * What ssh refuses, refused here too (POSIX only; Windows has no such mode bits): a credentials
+ * file, or its folder, owned by another user or writable by others — another user could have
+ * put their own account there, or could replace it. A file of ours that others can read is
+ * made private again (0600).
+ */
+async function checkOwnership(
+  path: string,
+  info: { uid: number; mode: number },
+  handle: { chmod(mode: number): Promise<void> },
+): Promise<void> {
+  const me = process.getuid?.();
+  if (me === undefined || process.platform === 'win32') return;
+  const folder = dirname(path);
+  const folderInfo = await stat(folder);
+  const unsafe = (what: string, owner: number, mode: number, fix: string) => {
+    if (owner !== me && owner !== 0) {
+      return storeError(
+        `${what} belongs to another user (uid ${owner}); refusing to use it.`,
+        undefined,
+        `Use a folder of your own, or, if it is yours, ${fix}.`,
+      );
+    }
+    if ((mode & 0o022) !== 0) {
+      return storeError(
+        `${what} can be changed by other users (mode ${(mode & 0o777).toString(8)}); refusing to use it.`,
+        undefined,
+        `Run: chmod go-w ${what}`,
+      );
+    }
+    return undefined;
+  };
+  const problem =
+    unsafe(folder, folderInfo.uid, folderInfo.mode, `run: chown $(id -u) ${folder}`) ??
+    unsafe(path, info.uid, info.mode, `run: chown $(id -u) ${path}`);
+  if (problem) throw problem;
+  if ((info.mode & 0o077) !== 0 && info.uid === me) await handle.chmod(0o600);
 }
 
 /** Creates `folder` (and its parents) with mode 0700 when missing. */
@@ -148,6 +187,7 @@ export function createFileTokenStore(
       const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
       try {
         const info = await handle.stat();
+        await checkOwnership(path, info, handle);
         if (info.size > MAX_FILE_BYTES)
           throw storeError(`${path} is ${info.size} bytes; that is not a credentials file.`);
         text = await handle.readFile('utf8');
