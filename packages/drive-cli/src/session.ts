@@ -1,4 +1,4 @@
-import { rename } from 'node:fs/promises';
+import { lstat, rename } from 'node:fs/promises';
 import {
   type Account,
   accountOf,
@@ -64,6 +64,8 @@ export async function openSession(
  */
 async function takeOverLegacyFile(session: Session, replaceUnusable: boolean): Promise<void> {
   const { settings, io, store, clientSecrets } = session;
+  // The common case, nothing to take over, costs one lstat and no lock.
+  if (!(await lstat(settings.legacyCredentialsPath).catch(() => undefined))) return;
   const legacy = createFileTokenStore({ path: settings.legacyCredentialsPath, clientSecrets });
   await store.withLock(async () => {
     let credentials: Awaited<ReturnType<typeof legacy.load>>;
