@@ -16,6 +16,7 @@ import {
   type RedirectStrategy,
   SPECIFICATION_VERSION,
 } from './redirect-strategy.js';
+import { revokeCredentials } from './revoke.js';
 
 export interface AuthorizeOptions {
   /** From {@link parseClientSecrets} or `readClientSecretsFile`. */
@@ -304,6 +305,14 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
     receivedAt: Date.now(),
     requestedScopes: options.scopes,
   });
-  if (options.requireAllScopes !== false) assertScopesGranted(credentials, options.scopes);
+  if (options.requireAllScopes !== false) {
+    try {
+      assertScopesGranted(credentials, options.scopes);
+    } catch (error) {
+      // The caller gets no tokens: end the grant they belong to rather than leave it live.
+      await revokeCredentials({ clientSecrets, credentials, fetch: options.fetch }).catch(() => {});
+      throw error;
+    }
+  }
   return credentials;
 }

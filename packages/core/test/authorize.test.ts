@@ -211,7 +211,8 @@ describe('authorize() against the sandbox authorization server', () => {
     expectNoSecrets(`${error.message} ${error.hint}`, [code, 'GOCSPX-wrong', sandbox.clientSecret]);
   });
 
-  it('fails with SCOPES_NOT_GRANTED when a requested scope was not granted', async () => {
+  it('fails with SCOPES_NOT_GRANTED when a requested scope was not granted, revoking what it got', async () => {
+    const revocations = sandbox.counters.revocations;
     const error = await failure(
       authorize({
         clientSecrets,
@@ -220,6 +221,8 @@ describe('authorize() against the sandbox authorization server', () => {
       }),
     );
     expect(error.code).toBe('SCOPES_NOT_GRANTED');
+    // The tokens obtained are not handed out, and the grant they belong to is ended.
+    expect(sandbox.counters.revocations).toBe(revocations + 1);
     expect(error.details.missingScopes).toEqual(['https://www.googleapis.com/auth/gmail.readonly']);
   });
 });
