@@ -379,6 +379,53 @@ describe('file lock', () => {
     expect(await readdir(folder)).toEqual([]);
   });
 
+  it('a waiter that judged a lock stale never breaks the lock another waiter took meanwhile', async () => {
+    const lockPath = join(folder, 'credentials.json.lock');
+    await writeLockFile(lockPath, { pid: DEAD_PID, createdAt: Date.now() });
+    const events: string[] = [];
+    const deferred = () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => {
+        resolve = done;
+      });
+      return { promise, resolve };
+    };
+    const bJudged = deferred();
+    const bMayBreak = deferred();
+    const bTried = deferred();
+    // B judges the dead process's lock stale, then is held before breaking it…
+    const b = withFileLock(
+      lockPath,
+      async () => {
+        events.push('b in');
+        events.push('b out');
+      },
+      {
+        timeout: 60_000,
+        beforeBreaking: async () => {
+          bJudged.resolve();
+          await bMayBreak.promise;
+        },
+        afterBreaking: async () => bTried.resolve(),
+      },
+    );
+    await bJudged.promise;
+    // …while A breaks it and takes the lock; B then tries to break what is now A's lock.
+    const a = withFileLock(
+      lockPath,
+      async () => {
+        events.push('a in');
+        bMayBreak.resolve();
+        await bTried.promise;
+        events.push('a out');
+      },
+      { timeout: 60_000 },
+    );
+    await Promise.all([a, b]);
+    expect(events).toEqual(['a in', 'a out', 'b in', 'b out']);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
   it('reports a lock path it cannot read or create, naming it', async () => {
     const path = join(folder, 'credentials.json');
     await mkdir(`${path}.lock`); // a folder where the lock file goes

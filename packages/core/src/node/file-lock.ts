@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { type FileHandle, open, rename, unlink, writeFile } from 'node:fs/promises';
+import { type FileHandle, link, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InstalledOAuthError } from '../errors.js';
@@ -11,6 +11,10 @@ export interface FileLockOptions {
   timeout?: number | undefined;
   /** A lock older than this is taken to be left by a crashed process (default 60 000). */
   staleAfter?: number | undefined;
+  /** Tests only: runs between judging a lock stale and breaking it, to force interleavings. */
+  beforeBreaking?: (() => Promise<void>) | undefined;
+  /** Tests only: runs once an attempt to break a stale lock has finished. */
+  afterBreaking?: (() => Promise<void>) | undefined;
 }
 
 interface LockOwner {
@@ -38,7 +42,7 @@ const MAX_LOCK_BYTES = 4096;
 
 async function readLock(
   path: string,
-): Promise<{ owner: LockOwner | undefined; ageMs: number } | undefined> {
+): Promise<{ owner: LockOwner | undefined; ageMs: number; text: string } | undefined> {
   const refuse = (why: string) =>
     new InstalledOAuthError('TOKEN_STORE_ERROR', `Refusing the lock file ${path}: ${why}.`, {
       hint: 'Remove it; the program makes its own lock file when it needs one.',
@@ -66,7 +70,7 @@ async function readLock(
     try {
       owner = JSON.parse(text) as LockOwner;
     } catch {}
-    return { owner, ageMs: Date.now() - info.mtimeMs };
+    return { owner, ageMs: Date.now() - info.mtimeMs, text };
   } finally {
     await handle.close();
   }
@@ -74,6 +78,29 @@ async function readLock(
 
 /** A lock created this far in the future comes from a skewed clock (or was planted). */
 const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * Removes the lock judged stale, and only that one. Another waiter may have broken it already
+ * and made a lock of its own at the same path: the file is moved aside, compared with what was
+ * judged, and put back when it is not the same lock.
+ */
+async function breakStaleLock(lockPath: string, judged: string, nonce: string): Promise<void> {
+  const aside = `${lockPath}.stale-${nonce}`;
+  try {
+    await rename(lockPath, aside);
+  } catch {
+    return; // gone already: someone else broke or released it
+  }
+  let moved: string | undefined;
+  try {
+    moved = await readFile(aside, 'utf8');
+  } catch {}
+  if (moved !== judged) {
+    // A live lock taken meanwhile: give it back (unless yet another lock appeared there).
+    await link(aside, lockPath).catch(() => {});
+  }
+  await unlink(aside).catch(() => {});
+}
 
 function isStale(
   lock: { owner: LockOwner | undefined; ageMs: number },
@@ -124,12 +151,9 @@ export async function withFileLock<T>(
     const lock = await readLock(lockPath);
     if (!lock) continue; // released meanwhile: try again at once
     if (isStale(lock, staleAfter)) {
-      // Move it aside first so that two processes breaking the same stale lock cannot both win.
-      const aside = `${lockPath}.stale-${me.nonce}`;
-      try {
-        await rename(lockPath, aside);
-        await unlink(aside);
-      } catch {}
+      await options.beforeBreaking?.();
+      await breakStaleLock(lockPath, lock.text, me.nonce);
+      await options.afterBreaking?.();
       continue;
     }
     if (Date.now() >= deadline) {
