@@ -192,9 +192,13 @@ describe('the conformance kit catches broken strategies', () => {
     );
     for (const timer of timers) clearTimeout(timer);
     const check = results.find((result) => result.check.startsWith('releases its resources'));
-    expect(check?.failure).toMatch(
-      /^left behind after settling: Timeout ×2; rule 6: release every socket, timer, watcher and child process first$/,
-    );
+    // Its two reminders, at least: on a busy machine a timer of the browser side's HTTP client
+    // may still be counted with them.
+    const left =
+      /^left behind after settling: Timeout ×(\d+); rule 6: release every socket, timer, watcher and child process first$/.exec(
+        check?.failure ?? '',
+      );
+    expect(Number(left?.[1])).toBeGreaterThanOrEqual(2);
   });
 
   it('a strategy that keeps using the request after it settled', async () => {
