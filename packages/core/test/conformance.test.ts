@@ -192,13 +192,12 @@ describe('the conformance kit catches broken strategies', () => {
     );
     for (const timer of timers) clearTimeout(timer);
     const check = results.find((result) => result.check.startsWith('releases its resources'));
-    // Its two reminders, at least: on a busy machine a timer of the browser side's HTTP client
-    // may still be counted with them.
-    const left =
-      /^left behind after settling: Timeout ×(\d+); rule 6: release every socket, timer, watcher and child process first$/.exec(
-        check?.failure ?? '',
-      );
-    expect(Number(left?.[1])).toBeGreaterThanOrEqual(2);
+    // The count is of every timer the process holds: the browser side's HTTP client may have
+    // one more or one fewer open than when the check began, so only the kind and the rule are
+    // certain.
+    expect(check?.failure).toMatch(
+      /^left behind after settling: Timeout ×\d+; rule 6: release every socket, timer, watcher and child process first$/,
+    );
   });
 
   it('a strategy that keeps using the request after it settled', async () => {
