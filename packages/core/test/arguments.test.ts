@@ -2,25 +2,18 @@ import { useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   type ClientSecrets,
-  type Credentials,
-  credentialsFromTokenResponse,
   getFreshCredentials,
   refreshCredentials,
   revokeCredentials,
   type TokenStore,
 } from '../src/index.js';
-import { DRIVE_SCOPE, sandboxSecrets } from './helpers.js';
+import { sandboxSecrets, someCredentials } from './helpers.js';
 
 const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
 beforeAll(() => {
   clientSecrets = sandboxSecrets(sandbox);
 });
-
-const someCredentials: Credentials = credentialsFromTokenResponse(
-  { access_token: 'ya29.x', refresh_token: '1//x', expires_in: 3600, scope: DRIVE_SCOPE },
-  { receivedAt: Date.now() },
-);
 
 describe('bad arguments fail at once with a TypeError', () => {
   it.each([

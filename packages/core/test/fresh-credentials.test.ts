@@ -4,23 +4,17 @@ import {
   authorize,
   type ClientSecrets,
   type Credentials,
-  credentialsFromTokenResponse,
   getFreshCredentials,
   isInstalledOAuthError,
   type TokenStore,
 } from '../src/index.js';
-import { agentStrategy, DRIVE_SCOPE, sandboxSecrets } from './helpers.js';
+import { agentStrategy, DRIVE_SCOPE, sandboxSecrets, someCredentials } from './helpers.js';
 
 const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
 beforeAll(() => {
   clientSecrets = sandboxSecrets(sandbox);
 });
-
-const someCredentials: Credentials = credentialsFromTokenResponse(
-  { access_token: 'ya29.x', refresh_token: '1//x', expires_in: 3600, scope: DRIVE_SCOPE },
-  { receivedAt: Date.now() },
-);
 
 /** A TokenStore in memory; `beforeRefresh` plays another process acting while this one waits. */
 function memoryStore(

@@ -1,12 +1,20 @@
 import { runConsentAgent, type Sandbox } from '@installed-oauth/sandbox';
 import {
   type ClientSecrets,
+  type Credentials,
+  credentialsFromTokenResponse,
   parseClientSecrets,
   type RedirectRequest,
   type RedirectStrategy,
 } from '../src/index.js';
 
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
+
+/** Credentials as a sign-in gives them, for tests that need some but no server. */
+export const someCredentials: Credentials = credentialsFromTokenResponse(
+  { access_token: 'ya29.x', refresh_token: '1//x', expires_in: 3600, scope: DRIVE_SCOPE },
+  { receivedAt: Date.now() },
+);
 
 export function sandboxSecrets(sandbox: Sandbox): ClientSecrets {
   return parseClientSecrets(sandbox.clientSecrets, { allowInsecureTransport: true });

@@ -5,23 +5,16 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   authorize,
   type ClientSecrets,
-  type Credentials,
-  credentialsFromTokenResponse,
   parseClientSecrets,
   revokeCredentials,
 } from '../src/index.js';
-import { agentStrategy, DRIVE_SCOPE, sandboxSecrets } from './helpers.js';
+import { agentStrategy, DRIVE_SCOPE, sandboxSecrets, someCredentials } from './helpers.js';
 
 const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
 beforeAll(() => {
   clientSecrets = sandboxSecrets(sandbox);
 });
-
-const someCredentials: Credentials = credentialsFromTokenResponse(
-  { access_token: 'ya29.x', refresh_token: '1//x', expires_in: 3600, scope: DRIVE_SCOPE },
-  { receivedAt: Date.now() },
-);
 
 async function listen(
   handler: Parameters<typeof createServer>[1],

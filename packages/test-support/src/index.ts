@@ -1,4 +1,4 @@
-export { CHILD_PROCESS_GUARD_MS, exited, guardChild } from './guards.js';
+export { exited, guardChild } from './guards.js';
 export type { Need } from './machine.js';
 export {
   chromium,
@@ -6,7 +6,6 @@ export {
   itWith,
   networkNamespace,
   networkNamespaceCommand,
-  notRoot,
   root,
 } from './machine.js';
 export { revokeAtServer, useSandbox } from './sandbox-fixture.js';

@@ -89,10 +89,3 @@ export const root: Need = {
     return process.getuid?.() === 0 ? '' : 'needs root';
   },
 };
-
-/** Not root, for tests of permissions that root bypasses (a file it may not read). */
-export const notRoot: Need = {
-  get missing() {
-    return process.getuid?.() === 0 ? 'root reads every file, so the refusal cannot happen' : '';
-  },
-};
