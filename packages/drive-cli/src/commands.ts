@@ -1,3 +1,4 @@
+import { rename } from 'node:fs/promises';
 import { type Account, accountOf, isInstalledOAuthError } from '@installed-oauth/core';
 import { readActiveAccount, writeActiveAccount } from './active-account.js';
 import { listFiles, TokenRejected } from './drive.js';
@@ -76,7 +77,6 @@ export async function login(settings: Settings, io: Io): Promise<void> {
 
 /** Account files that cannot be read are moved aside before a sign-in, never overwritten. */
 async function moveAsideUnusableAccounts(session: Session): Promise<void> {
-  const { rename } = await import('node:fs/promises');
   for (const id of await session.store.accounts()) {
     try {
       await session.store.account(id).load();
