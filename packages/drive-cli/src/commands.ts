@@ -39,7 +39,12 @@ export async function ls(settings: Settings, io: Io): Promise<void> {
   const session = await openSession(settings, io);
   let { account, signedIn } = await freshAccount(session, { signInIfNeeded: true });
   if (signedIn) say(io, signedInLine(session, account));
-  const request = { apiRoot: settings.apiRoot, limit: settings.limit, orderBy: settings.orderBy };
+  const request = {
+    apiRoot: settings.apiRoot,
+    limit: settings.limit,
+    orderBy: settings.orderBy,
+    fetch: session.fetch,
+  };
   let list: Awaited<ReturnType<typeof listFiles>>;
   try {
     list = await listFiles({ ...request, accessToken: account.credentials.accessToken });

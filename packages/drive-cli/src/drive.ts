@@ -1,3 +1,4 @@
+import type { FetchLike } from '@installed-oauth/core';
 import { CliError, ExitCode } from './exit-codes.js';
 
 export interface DriveFile {
@@ -16,6 +17,8 @@ export interface FileList {
 
 export interface ListRequest {
   apiRoot: string;
+  /** With a proxy set, sends the requests (see network.ts); else the client's own fetch. */
+  fetch: FetchLike | undefined;
   accessToken: string;
   limit: number;
   orderBy: string;
@@ -39,6 +42,26 @@ interface GaxiosLikeError {
   };
 }
 
+/** The first system error code (ECONNREFUSED, ENOTFOUND, …) along an error's causes. */
+function systemErrorCode(error: unknown): string | undefined {
+  for (let at = error, depth = 0; at instanceof Error && depth < 8; depth++) {
+    const { code } = at as { code?: unknown };
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    at = at.cause;
+  }
+  return undefined;
+}
+
+/** node-fetch's failure type (`max-redirect` when it stopped at a redirect), along the causes. */
+function causeType(error: unknown): unknown {
+  for (let at = error, depth = 0; at instanceof Error && depth < 8; depth++) {
+    const { type } = at as { type?: unknown };
+    if (type !== undefined) return type;
+    at = at.cause;
+  }
+  return undefined;
+}
+
 function driveError(error: unknown, apiRoot: string): Error {
   const failure = error as GaxiosLikeError;
   const status =
@@ -48,6 +71,17 @@ function driveError(error: unknown, apiRoot: string): Error {
   // Google's messages often end with a period; ours add one.
   const message = (detail?.message ?? failure.message ?? String(error)).replace(/\.$/, '');
   if (status === 401) return new TokenRejected(message);
+  if (
+    (status !== undefined && status >= 300 && status < 400) ||
+    causeType(error) === 'max-redirect'
+  ) {
+    return new CliError(
+      ExitCode.network,
+      `The Drive API at ${apiRoot} answered with a redirect; drive-cli follows none, so that the access token goes to the API root only.`,
+      'Check DRIVE_CLI_API_ROOT (the default, https://www.googleapis.com/, needs no redirect).',
+      { cause: error },
+    );
+  }
   if (status === 403 && (reason === 'insufficientPermissions' || /scope/i.test(message))) {
     return new CliError(
       ExitCode.reauthenticationRequired,
@@ -74,10 +108,7 @@ function driveError(error: unknown, apiRoot: string): Error {
       },
     );
   }
-  const code =
-    typeof failure.code === 'string'
-      ? failure.code
-      : (failure as { cause?: { code?: string } }).cause?.code;
+  const code = systemErrorCode(error);
   return new CliError(
     ExitCode.network,
     `Could not reach the Drive API at ${apiRoot}${code ? ` (${code})` : ''}.`,
@@ -99,6 +130,11 @@ export async function listFiles(request: ListRequest): Promise<FileList> {
     headers: { Authorization: `Bearer ${request.accessToken}` },
     // Never carry the bearer token through a redirect to another host.
     maxRedirects: 0,
+    // gaxios's own proxy handling (https-proxy-agent, which prints the proxy's password under
+    // DEBUG=*, and sends loopback traffic to the proxy too) is off: with a proxy set, the
+    // requests go through drive-cli's fetch, with the same rules as token requests.
+    noProxy: [/./],
+    ...(request.fetch ? { fetchImplementation: request.fetch } : {}),
     retry: false,
   } as Parameters<typeof drive>[0]);
   try {

@@ -1,22 +1,37 @@
-import type { FetchLike } from '@installed-oauth/core';
+import { type FetchLike, isLoopbackHost } from '@installed-oauth/core';
 
 /**
- * The fetch for token requests (sign-in, refresh, sign-out), or undefined for Node's own.
- * Node's fetch ignores HTTPS_PROXY and HTTP_PROXY, while the Drive client (gaxios), gcloud and
- * Google's other libraries honour them: with one set, token requests go through undici's
- * EnvHttpProxyAgent (NO_PROXY honoured too), loaded only then.
+ * With HTTPS_PROXY or HTTP_PROXY set, the fetch drive-cli sends every request with: token
+ * requests (sign-in, refresh, sign-out) and the Drive calls. Without one, undefined: token
+ * requests use Node's fetch and the Drive client its own (which, on Node 20, starts tens of
+ * milliseconds sooner than Node's fetch, whose HTTP parser is compiled on first use).
+ *
+ * - Loopback hosts (the sandbox, tests) are always reached directly: a proxy must never see
+ *   the plaintext that the insecure-transport switch allows only on this machine.
+ * - Other hosts go through HTTPS_PROXY / HTTP_PROXY when one is set, as gcloud and Google's
+ *   libraries do (NO_PROXY honoured), with undici's EnvHttpProxyAgent, loaded only then. It
+ *   prints nothing, whatever DEBUG says, so proxy passwords stay out of every output.
+ * - Redirects are not followed: a bearer token or client secret is never carried to a host
+ *   the request was not meant for.
  */
-export async function tokenRequestFetch(env: NodeJS.ProcessEnv): Promise<FetchLike | undefined> {
+export async function proxyAwareFetch(env: NodeJS.ProcessEnv): Promise<FetchLike | undefined> {
   const httpsProxy = env.HTTPS_PROXY || env.https_proxy || undefined;
   const httpProxy = env.HTTP_PROXY || env.http_proxy || undefined;
   if (!httpsProxy && !httpProxy) return undefined;
+  const direct = (url: string, init: RequestInit) => fetch(url, { ...init, redirect: 'manual' });
   // A CommonJS package: its exports are the default export's properties, in Node and bundled.
-  const { EnvHttpProxyAgent, fetch } = (await import('undici')).default;
+  const { EnvHttpProxyAgent, fetch: undiciFetch } = (await import('undici')).default;
   const dispatcher = new EnvHttpProxyAgent({
     httpProxy,
     httpsProxy,
     noProxy: env.NO_PROXY || env.no_proxy || '',
   });
-  return ((url: string, init: object) =>
-    fetch(url, { ...init, dispatcher } as Parameters<typeof fetch>[1])) as unknown as FetchLike;
+  const proxied = (url: string, init: RequestInit) =>
+    undiciFetch(url, { ...init, redirect: 'manual', dispatcher } as Parameters<
+      typeof undiciFetch
+    >[1]) as unknown as Promise<Response>;
+  return ((url: string | URL, init: RequestInit = {}) =>
+    isLoopbackHost(new URL(url).hostname)
+      ? direct(String(url), init)
+      : proxied(String(url), init)) as FetchLike;
 }

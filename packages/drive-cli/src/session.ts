@@ -17,7 +17,7 @@ import {
 import { readActiveAccount, writeActiveAccount } from './active-account.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
-import { tokenRequestFetch } from './network.js';
+import { proxyAwareFetch } from './network.js';
 import { SCOPES, type Settings } from './settings.js';
 import { neutralise } from './terminal-text.js';
 
@@ -28,7 +28,7 @@ export interface Session {
   clientSecrets: ClientSecrets;
   app: InstalledApp;
   store: ReturnType<typeof createFileAccountStore>;
-  /** For token requests: through the proxy of HTTPS_PROXY / HTTP_PROXY when one is set. */
+  /** With a proxy set, for every request: token requests and Drive (see network.ts). */
   fetch: FetchLike | undefined;
 }
 
@@ -49,7 +49,7 @@ export async function openSession(
   const clientSecrets = await readClientSecretsFile(settings.clientSecretsPath, {
     allowInsecureTransport: settings.allowInsecureTransport,
   });
-  const fetch = await tokenRequestFetch(io.env);
+  const fetch = await proxyAwareFetch(io.env);
   const store = createFileAccountStore({ directory: settings.accountsDir, clientSecrets });
   const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store, fetch });
   const session = { settings, io, clientSecrets, app, store, fetch };

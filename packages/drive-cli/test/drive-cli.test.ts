@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runConsentAgent, seedDriveFiles, startSandbox } from '@installed-oauth/sandbox';
-import { useSandbox } from '@installed-oauth/test-support';
+import { closedPort, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import {
   cliPath,
@@ -345,10 +345,11 @@ describe('failures: message, exit code, and nothing changed on disk', () => {
   it('a Drive API that is down exits 6, keeping the credentials', async () => {
     const env = await signedInEnv(sandbox);
     const before = await readFile(credentialsPath(env), 'utf8');
-    const result = await runCli(['ls'], { ...env, DRIVE_CLI_API_ROOT: 'http://127.0.0.1:9/' });
+    const apiRoot = `http://127.0.0.1:${await closedPort()}/`;
+    const result = await runCli(['ls'], { ...env, DRIVE_CLI_API_ROOT: apiRoot });
     expect(result.code).toBe(6);
-    expect(result.stderr).toMatch(
-      /^drive-cli: Could not reach the Drive API at http:\/\/127\.0\.0\.1:9\/ \(ECONNREFUSED\)/m,
+    expect(result.stderr).toContain(
+      `drive-cli: Could not reach the Drive API at ${apiRoot} (ECONNREFUSED).`,
     );
     expect(await readFile(credentialsPath(env), 'utf8')).toBe(before);
   });

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { useSandbox } from '@installed-oauth/test-support';
+import { closedPort, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { expectNoSecret, readStored, runCli, signedInEnv } from './helpers.js';
 
@@ -124,11 +124,42 @@ describe('Drive API errors: a message saying what to do, and the documented exit
     expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
   });
 
+  it('a redirect is not followed: the bearer token goes to the Drive API root only', async () => {
+    const env = await signedInEnv(sandbox);
+    const elsewhere: (string | undefined)[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"files":[]}');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(other.address() as AddressInfo).port}/drive/v3/files`;
+    const redirecting = createServer((_req, res) => res.writeHead(302, { location: target }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      // With Node's fetch (as with a proxy set: loopback is reached directly) and without.
+      for (const proxy of [{}, { HTTPS_PROXY: `http://127.0.0.1:${await closedPort()}` }]) {
+        const result = await runCli(['ls'], {
+          ...env,
+          ...proxy,
+          DRIVE_CLI_API_ROOT: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/`,
+        });
+        expect(result.code).toBe(6);
+        expect(result.stderr).toMatch(
+          /^drive-cli: The Drive API at .* answered with a redirect; drive-cli follows none/,
+        );
+      }
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
+  });
+
   it('--debug adds the stack and its causes, and still no secret', async () => {
     const env = await signedInEnv(sandbox);
     const result = await runCli(['ls', '--debug'], {
       ...env,
-      DRIVE_CLI_API_ROOT: 'http://127.0.0.1:9/',
+      DRIVE_CLI_API_ROOT: `http://127.0.0.1:${await closedPort()}/`,
     });
     expect(result.code).toBe(6);
     expect(result.stderr).toMatch(/^drive-cli: Could not reach the Drive API/);

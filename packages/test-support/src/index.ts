@@ -1,3 +1,4 @@
+export { closedPort } from './closed-port.js';
 export { exited, guardChild } from './guards.js';
 export type { Need } from './machine.js';
 export {
