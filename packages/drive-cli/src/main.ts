@@ -1,6 +1,5 @@
-#!/usr/bin/env node
-import { run } from '../cli.js';
-import { processIo } from '../io.js';
+import { run } from './cli.js';
+import { processIo } from './io.js';
 
 // `drive-cli ls | head -1`: the reader went away; that is not an error.
 for (const stream of [process.stdout, process.stderr]) {

@@ -93,10 +93,13 @@ export async function sandboxEnv(
   sandbox: Sandbox,
   extra: NodeJS.ProcessEnv = {},
 ): Promise<NodeJS.ProcessEnv> {
-  const configDir = join(await mkdtemp(join(tmpdir(), 'drive-cli-test-')), 'config');
+  const folder = await mkdtemp(join(tmpdir(), 'drive-cli-test-'));
+  const configDir = join(folder, 'config');
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // Node ≥ 22.1 keeps drive-cli's compile cache there; not in the tester's own home.
+    XDG_CACHE_HOME: join(folder, 'cache'),
     TZ: 'UTC',
     DRIVE_CLI_CLIENT_SECRETS: sandbox.clientSecretsPath,
     DRIVE_CLI_CONFIG_DIR: configDir,

@@ -1,4 +1,5 @@
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountIdOf, consentAgentPath } from '@installed-oauth/sandbox';
@@ -39,6 +40,25 @@ describe('where drive-cli looks when nothing says otherwise', () => {
     expect(relative.stderr).toContain(
       `Credentials saved to ${join(project, 'creds', 'accounts', `${accountIdOf(SANDBOX_USER)}.json`)}.`,
     );
+  });
+});
+
+describe("Node's compile cache", () => {
+  const nodeHasOne = 'enableCompileCache' in module;
+  it(`${nodeHasOne ? 'is kept' : 'is not made (this Node has none)'} in the user's own cache folder`, async () => {
+    const home = await mkdtemp(join(tmpdir(), 'drive-cli-home-'));
+    const env = { PATH: process.env.PATH, HOME: home };
+    expect((await runCli(['--version'], env)).code).toBe(0);
+    const cache = join(home, '.cache', 'drive-cli', 'compile-cache');
+    if (nodeHasOne) {
+      expect((await readdir(cache)).length).toBeGreaterThan(0);
+      expect((await stat(join(home, '.cache', 'drive-cli'))).mode & 0o022).toBe(0);
+    } else {
+      await expect(stat(cache)).rejects.toMatchObject({ code: 'ENOENT' });
+    }
+    // Runs from the cache behave the same.
+    const again = await runCli(['--version'], env);
+    expect(again).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
   });
 });
 
