@@ -25,10 +25,13 @@ it('pnpm bench --quick runs and writes a report with every section', async () =>
     '## Peak memory',
     '## Production install',
     '## Loopback receiver under a junk flood',
+    '## Where the start-up time goes',
     '## Targets (docs/ARCHITECTURE.md, Performance)',
   ]) {
     expect(report).toContain(heading);
   }
   expect(report).toMatch(/\| drive-cli ls, stored credentials \| \d+ ms/);
+  expect(report).toMatch(/\| Google's Drive client \(@googleapis\/drive.*\| \d+ ms \|/);
+  expect(report).toMatch(/What stands in the way\. The URL target allows \d+ ms/);
   expect(report).toMatch(/\| googleapis \+ @google-cloud\/local-auth \| [\d.]+ MB \| \d+ \|/);
 });
