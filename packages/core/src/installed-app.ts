@@ -285,9 +285,11 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
       try {
         credentials = await slot.load();
       } catch (error) {
-        // A corrupt or foreign file is removed too: there is nothing in it to revoke with.
+        // A corrupt or foreign file is removed too: there is nothing in it to revoke with. One
+        // bound to another token endpoint is kept: with the right client file it can be revoked.
         if (!isInstalledOAuthError(error)) throw error;
-        if (error.code === 'TOKEN_STORE_ERROR') throw error;
+        if (error.code === 'TOKEN_STORE_ERROR' || error.code === 'INVALID_CLIENT_SECRETS')
+          throw error;
         await slot.delete();
         return { account: id, revocation: 'not-attempted' as const };
       }

@@ -76,6 +76,26 @@ describe('file token store', () => {
     });
   });
 
+  it('binds the credentials to the token endpoint that issued them; a file without token_uri is taken as it is', async () => {
+    const path = join(folder, 'credentials.json');
+    await createFileTokenStore({ path, clientSecrets }).save(example);
+    const elsewhere = parseClientSecrets(
+      { installed: { ...sandbox.clientSecrets.installed, token_uri: 'https://other.example/t' } },
+      { allowInsecureTransport: true },
+    );
+    expect(await code(createFileTokenStore({ path, clientSecrets: elsewhere }).load())).toMatch(
+      /^INVALID_CLIENT_SECRETS: The client configuration names the token endpoint https:\/\/other\.example\/t, but the credentials in .* were issued by http:\/\/127\.0\.0\.1:\d+\/token;/,
+    );
+    // Files written by other tools may lack token_uri: nothing to compare, so they load; the
+    // next save binds them.
+    const { token_uri: _dropped, ...unbound } = JSON.parse(await readFile(path, 'utf8'));
+    await writeFile(path, JSON.stringify(unbound), { mode: 0o600 });
+    const store = createFileTokenStore({ path, clientSecrets: elsewhere });
+    expect(await store.load()).toEqual(example);
+    await store.save(example);
+    expect(JSON.parse(await readFile(path, 'utf8')).token_uri).toBe('https://other.example/t');
+  });
+
   it('replaces the file atomically and leaves no temporary files', async () => {
     const path = join(folder, 'credentials.json');
     const store = createFileTokenStore({ path, clientSecrets });

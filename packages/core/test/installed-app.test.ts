@@ -9,6 +9,7 @@ import {
   type ClientSecrets,
   createInstalledApp,
   type InstalledApp,
+  parseClientSecrets,
 } from '../src/index.js';
 import { createFileAccountStore } from '../src/node/index.js';
 import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
@@ -275,6 +276,56 @@ describe('createInstalledApp(): files it cannot use', () => {
     });
     expect(renewed.id).toBe(ALICE_ID);
     expect(JSON.parse(await readFile(path, 'utf8')).client_id).toBe(sandbox.clientId);
+  });
+
+  it('refuses a client file whose token endpoint is not the one that issued the credentials', async () => {
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const path = createFileAccountStore({ directory, clientSecrets }).pathOf(ALICE_ID);
+    await writeFile(
+      path,
+      JSON.stringify({
+        ...JSON.parse(await readFile(path, 'utf8')),
+        expiry: new Date(Date.now() - 60_000).toISOString(),
+      }),
+    );
+    // The same client id and secret, as a planted client_secret.json would copy them, with
+    // another (attacker's) token endpoint.
+    const planted = parseClientSecrets(
+      {
+        installed: {
+          ...sandbox.clientSecrets.installed,
+          token_uri: 'https://tokens.attacker.example/token',
+        },
+      },
+      { allowInsecureTransport: true },
+    );
+    const sent: string[] = [];
+    const spy = createInstalledApp({
+      clientSecrets: planted,
+      scopes: SCOPES,
+      store: createFileAccountStore({ directory, clientSecrets: planted }),
+      fetch: async (url) => {
+        sent.push(String(url));
+        throw new Error('nothing may be sent');
+      },
+    });
+    const refused = await failure(
+      spy.getCredentials({ signIn: { strategy: agentStrategy({ login: ALICE }) } }),
+    );
+    expect(refused).toMatchObject({
+      code: 'INVALID_CLIENT_SECRETS',
+      details: { reason: 'other-endpoint', path },
+    });
+    expect(refused.message).toBe(
+      `The client configuration names the token endpoint https://tokens.attacker.example/token, but the credentials in ${path} were issued by ${sandbox.tokenEndpoint}; their refresh token is sent to no other endpoint.`,
+    );
+    expect(sent).toEqual([]);
+    // Nor is it revoked there or deleted: with the right client file it can still be revoked.
+    expect((await failure(spy.signOut())).code).toBe('INVALID_CLIENT_SECRETS');
+    expect(sent).toEqual([]);
+    expect(JSON.parse(await readFile(path, 'utf8')).token_uri).toBe(sandbox.tokenEndpoint);
+    // The genuine client file still works.
+    expect((await app().getCredentials()).id).toBe(ALICE_ID);
   });
 
   it('keeps the order of sign-in when accounts.json is damaged, and reports a folder it cannot read', async () => {

@@ -32,6 +32,12 @@ function exitCodeOf(error: InstalledOAuthError): ExitCodeValue {
   return EXIT_BY_CODE[error.code] ?? ExitCode.internal;
 }
 
+function hintOf(error: InstalledOAuthError): string | undefined {
+  if (error.code === 'INVALID_CLIENT_SECRETS' && error.details.reason === 'other-endpoint')
+    return 'Use the client_secret.json this account signed in with. If you downloaded it again on purpose, run drive-cli login to replace the credentials.';
+  return error.hint;
+}
+
 function stackOf(error: unknown): string {
   const lines: string[] = [];
   let current: unknown = error;
@@ -61,7 +67,7 @@ export function reportError(error: unknown, io: Io, debug: boolean): ExitCodeVal
   } else if (error instanceof InstalledOAuthError) {
     exitCode = exitCodeOf(error);
     message = error.message;
-    hint = error.hint;
+    hint = hintOf(error);
   } else {
     exitCode = ExitCode.internal;
     message = `Unexpected error: ${(error as Error)?.message ?? String(error)}`;

@@ -15,6 +15,7 @@ import {
   readClientSecretsFile,
 } from '@installed-oauth/core/node';
 import { readActiveAccount, writeActiveAccount } from './active-account.js';
+import { assertGoogleEndpoints } from './endpoints.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
 import { proxyAwareFetch } from './network.js';
@@ -49,6 +50,7 @@ export async function openSession(
   const clientSecrets = await readClientSecretsFile(settings.clientSecretsPath, {
     allowInsecureTransport: settings.allowInsecureTransport,
   });
+  assertGoogleEndpoints(clientSecrets, settings.clientSecretsPath, settings.allowInsecureTransport);
   const fetch = await proxyAwareFetch(io.env);
   const store = createFileAccountStore({ directory: settings.accountsDir, clientSecrets });
   const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store, fetch });
@@ -91,12 +93,17 @@ async function takeOverLegacyFile(session: Session, replaceUnusable: boolean): P
   });
 }
 
-/** A credentials file that is corrupt, of another kind, or another client's. */
+/**
+ * A credentials file that is corrupt, of another kind, another client's, or bound to another
+ * token endpoint than the client file names (which `login` may replace, after moving it aside).
+ */
 export function unusableFile(error: unknown): error is InstalledOAuthError {
   return (
     isInstalledOAuthError(error, 'INVALID_CREDENTIALS_FILE') ||
     (isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED') &&
-      error.details.reason === 'another-client')
+      error.details.reason === 'another-client') ||
+    (isInstalledOAuthError(error, 'INVALID_CLIENT_SECRETS') &&
+      error.details.reason === 'other-endpoint')
   );
 }
 

@@ -90,6 +90,11 @@ function loopbackHost(text: string): string {
   throw usage(`--host must be 127.0.0.1 or ::1, got "${neutralise(text)}".`);
 }
 
+/** Google's API hosts: www.googleapis.com, and the private. and restricted. VPC endpoints. */
+function isGoogleApiHost(hostname: string): boolean {
+  return hostname === 'googleapis.com' || hostname.endsWith('.googleapis.com');
+}
+
 function accountOption(text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
   if (text.trim() === '' || /\p{Cc}/u.test(text))
@@ -124,12 +129,17 @@ export function resolveSettings(
 
   const apiRoot = env.DRIVE_CLI_API_ROOT || DEFAULT_API_ROOT;
   const apiUrl = URL.parse(apiRoot);
-  const insecureOk =
-    apiUrl?.protocol === 'http:' && allowInsecureTransport && isLoopbackHost(apiUrl.hostname);
-  if (!apiUrl || (apiUrl.protocol !== 'https:' && !insecureOk)) {
+  const loopbackOk = allowInsecureTransport && isLoopbackHost(apiUrl?.hostname ?? '');
+  if (!apiUrl || (apiUrl.protocol !== 'https:' && !loopbackOk)) {
     throw usage(
-      `DRIVE_CLI_API_ROOT must be an https URL, got "${apiRoot}".`,
+      `DRIVE_CLI_API_ROOT must be an https URL, got "${neutralise(apiRoot)}".`,
       'Plain http is allowed only for loopback hosts with OAUTHLIB_INSECURE_TRANSPORT=1 (tests, the sandbox).',
+    );
+  }
+  if (!loopbackOk && !isGoogleApiHost(apiUrl.hostname)) {
+    throw usage(
+      `DRIVE_CLI_API_ROOT must be on googleapis.com (the access token goes there), got "${neutralise(apiRoot)}".`,
+      'Leave it unset for https://www.googleapis.com/; loopback hosts are allowed with OAUTHLIB_INSECURE_TRANSPORT=1 (tests, the sandbox).',
     );
   }
 

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { consentAgentPath } from '@installed-oauth/sandbox';
 import { useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
@@ -125,6 +127,71 @@ describe('credentials already on disk', () => {
     expect(aside?.[1]).toBe(credentialsPath(env));
     expect(await readFile(aside?.[2] ?? '', 'utf8')).toBe(before);
     expect((await readStored(env)).client_id).toBe(sandbox.clientId);
+  });
+
+  it('refuses a client file that names another token endpoint than the one that issued the credentials', async () => {
+    const env = await signedInEnv(sandbox);
+    await expireStoredToken(env);
+    const before = await readFile(credentialsPath(env), 'utf8');
+    // A client_secret.json planted in the current folder: the same client id and secret, and a
+    // token endpoint of its own (on loopback, which the insecure switch lets through).
+    const received: string[] = [];
+    const planted = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => planted.listen(0, '127.0.0.1', resolve));
+    const otherEndpoint = `http://127.0.0.1:${(planted.address() as AddressInfo).port}/token`;
+    const secrets = JSON.parse(await readFile(sandbox.clientSecretsPath, 'utf8'));
+    const folder = dirname(env.DRIVE_CLI_CONFIG_DIR ?? '');
+    await writeFile(
+      join(folder, 'client_secret.json'),
+      JSON.stringify({ installed: { ...secrets.installed, token_uri: otherEndpoint } }),
+    );
+    const { DRIVE_CLI_CLIENT_SECRETS: _genuine, ...cwdEnv } = env;
+    try {
+      for (const command of ['ls', 'token', 'status', 'logout']) {
+        const result = await runCli([command], cwdEnv, { cwd: folder });
+        expect(`${command}: ${result.code} ${result.stderr}`).toMatch(new RegExp(`^${command}: 3 `));
+        expect(result.stderr).toContain(
+          `drive-cli: The client configuration names the token endpoint ${otherEndpoint}, but the credentials in ${credentialsPath(env)} were issued by ${sandbox.tokenEndpoint};`,
+        );
+        expect(result.stderr).toContain('run drive-cli login to replace the credentials');
+      }
+      expect(received).toEqual([]);
+      expect(await readFile(credentialsPath(env), 'utf8')).toBe(before);
+    } finally {
+      await new Promise((resolve) => planted.close(resolve));
+    }
+    // The genuine client file still works.
+    expect((await runCli(['ls'], env)).code).toBe(0);
+  });
+
+  it('talks only to Google: a client file or API root elsewhere is refused before any request', async () => {
+    const env = await signedInEnv(sandbox);
+    const secrets = JSON.parse(await readFile(sandbox.clientSecretsPath, 'utf8'));
+    const elsewhere = join(dirname(env.DRIVE_CLI_CONFIG_DIR ?? ''), 'elsewhere.json');
+    await writeFile(
+      elsewhere,
+      JSON.stringify({
+        installed: {
+          ...secrets.installed,
+          auth_uri: 'https://accounts.google.com/o/oauth2/auth',
+          token_uri: 'https://oauth2.googleapis.com.evil.example/token',
+        },
+      }),
+    );
+    const result = await runCli(['login'], { ...env, DRIVE_CLI_CLIENT_SECRETS: elsewhere });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(
+      `drive-cli: ${elsewhere} sends "token_uri" to https://oauth2.googleapis.com.evil.example/token, which is not Google's;`,
+    );
+    const apiRoot = await runCli(['ls'], {
+      ...env,
+      DRIVE_CLI_API_ROOT: 'https://www.googleapis.com.evil.example/',
+    });
+    expect(apiRoot.code).toBe(2);
+    expect(apiRoot.stderr).toMatch(/^drive-cli: DRIVE_CLI_API_ROOT must be on googleapis\.com/);
   });
 
   it('logout after the grant was ended elsewhere says so and still deletes the file', async () => {

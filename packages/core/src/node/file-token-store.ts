@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fromAuthorizedUserJson, toAuthorizedUserJson } from '../authorized-user.js';
+import { sanitise } from '../callback.js';
 import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
 import type { Credentials } from '../credentials.js';
 import { InstalledOAuthError, invalidArgument } from '../errors.js';
@@ -171,6 +172,22 @@ export async function writePrivateFile(
  * await store.save(credentials);
  * ```
  */
+/**
+ * Stored credentials are bound to the token endpoint that issued them (`token_uri`): a client
+ * file naming another endpoint would receive the refresh token and client secret on the next
+ * refresh (a file planted in the current folder, say). Refused, naming both endpoints.
+ */
+function endpointMismatch(path: string, stored: string, configured: string): InstalledOAuthError {
+  return new InstalledOAuthError(
+    'INVALID_CLIENT_SECRETS',
+    `The client configuration names the token endpoint ${sanitise(configured)}, but the credentials in ${path} were issued by ${sanitise(stored)}; their refresh token is sent to no other endpoint.`,
+    {
+      hint: 'Use the client_secret.json these credentials were made with. If the client really moved (a newly downloaded file), sign in again to replace them.',
+      details: { reason: 'other-endpoint', path },
+    },
+  );
+}
+
 export function createFileTokenStore(
   options: FileTokenStoreOptions,
 ): TokenStore & { readonly path: string } {
@@ -203,12 +220,15 @@ export function createFileTokenStore(
     if (stored.clientId !== clientSecrets.clientId) {
       throw new InstalledOAuthError(
         'REAUTHENTICATION_REQUIRED',
-        `The credentials in ${path} belong to another OAuth client (${stored.clientId}).`,
+        `The credentials in ${path} belong to another OAuth client (${sanitise(stored.clientId)}).`,
         {
           hint: 'Sign in again with this client to replace them.',
           details: { reason: 'another-client', path },
         },
       );
+    }
+    if (stored.tokenUri !== undefined && stored.tokenUri !== clientSecrets.tokenEndpoint) {
+      throw endpointMismatch(path, stored.tokenUri, clientSecrets.tokenEndpoint);
     }
     return stored.credentials;
   }
