@@ -319,6 +319,22 @@ describe('ownership and modes, as ssh checks them', () => {
     expect((await store.load())?.accessToken).toBe(example.accessToken);
   });
 
+  it('refuses a folder above the credentials that others can change (a config folder left 0777)', async () => {
+    const config = join(folder, 'config');
+    const path = join(config, 'accounts', 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    await store.save(example);
+    await chmod(config, 0o777);
+    expect(await code(store.load())).toBe(
+      `TOKEN_STORE_ERROR: ${config} can be changed by other users (mode 777); refusing to use it.`,
+    );
+    // The sticky bit (as on /tmp) keeps others from renaming what is ours: allowed.
+    await chmod(config, 0o1777);
+    expect((await store.load())?.accessToken).toBe(example.accessToken);
+    await chmod(config, 0o755);
+    expect((await store.load())?.accessToken).toBe(example.accessToken);
+  });
+
   it('makes a file of ours that others can read private again', async () => {
     const path = join(folder, 'credentials.json');
     const store = createFileTokenStore({ path, clientSecrets });

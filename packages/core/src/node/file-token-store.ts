@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fromAuthorizedUserJson, toAuthorizedUserJson } from '../authorized-user.js';
 import { sanitise } from '../callback.js';
@@ -51,10 +52,58 @@ async function refuseSymlink(path: string): Promise<boolean> {
 }
 
 /**
+ * Why `what` (owned by `owner`, with `mode`) is unsafe to trust, or undefined: owned by another
+ * user than us or root, or writable by others without the sticky bit that keeps them from
+ * renaming what is ours (/tmp has it).
+ */
+function unsafeEntry(
+  what: string,
+  owner: number,
+  mode: number,
+  me: number,
+): InstalledOAuthError | undefined {
+  if (owner !== me && owner !== 0) {
+    return storeError(
+      `${what} belongs to another user (uid ${owner}); refusing to use it.`,
+      undefined,
+      `Use a folder of your own, or, if it is yours, run: chown $(id -u) ${what}`,
+    );
+  }
+  if ((mode & 0o022) !== 0 && (mode & 0o1000) === 0) {
+    return storeError(
+      `${what} can be changed by other users (mode ${(mode & 0o777).toString(8)}); refusing to use it.`,
+      undefined,
+      `Run: chmod go-w ${what}`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The folders above a credentials file, up to the home folder (or the root when the file is
+ * elsewhere): any of them that another user may change lets that user swap the whole folder
+ * for one of their own (a config folder left 0777, say).
+ */
+async function unsafeAncestor(
+  folder: string,
+  me: number,
+): Promise<InstalledOAuthError | undefined> {
+  const home = homedir();
+  let current = await realpath(folder);
+  while (current !== home && current !== dirname(current)) {
+    current = dirname(current);
+    const info = await stat(current);
+    const problem = unsafeEntry(current, info.uid, info.mode, me);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/**
  * What ssh refuses, refused here too (POSIX only; Windows has no such mode bits): a credentials
- * file, or its folder, owned by another user or writable by others — another user could have
- * put their own account there, or could replace it. A file of ours that others can read is
- * made private again (0600).
+ * file, its folder, or a folder above it up to the home folder, owned by another user or
+ * writable by others — another user could have put their own account there, or could replace
+ * it. A file of ours that others can read is made private again (0600).
  */
 async function checkOwnership(
   path: string,
@@ -65,26 +114,10 @@ async function checkOwnership(
   if (me === undefined || process.platform === 'win32') return;
   const folder = dirname(path);
   const folderInfo = await stat(folder);
-  const unsafe = (what: string, owner: number, mode: number, fix: string) => {
-    if (owner !== me && owner !== 0) {
-      return storeError(
-        `${what} belongs to another user (uid ${owner}); refusing to use it.`,
-        undefined,
-        `Use a folder of your own, or, if it is yours, ${fix}.`,
-      );
-    }
-    if ((mode & 0o022) !== 0) {
-      return storeError(
-        `${what} can be changed by other users (mode ${(mode & 0o777).toString(8)}); refusing to use it.`,
-        undefined,
-        `Run: chmod go-w ${what}`,
-      );
-    }
-    return undefined;
-  };
   const problem =
-    unsafe(folder, folderInfo.uid, folderInfo.mode, `run: chown $(id -u) ${folder}`) ??
-    unsafe(path, info.uid, info.mode, `run: chown $(id -u) ${path}`);
+    unsafeEntry(folder, folderInfo.uid, folderInfo.mode & ~0o1000, me) ??
+    unsafeEntry(path, info.uid, info.mode, me) ??
+    (await unsafeAncestor(folder, me));
   if (problem) throw problem;
   if ((info.mode & 0o077) !== 0 && info.uid === me) await handle.chmod(0o600);
 }
