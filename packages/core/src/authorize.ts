@@ -1,5 +1,5 @@
 import type { TokenEndpointResponse } from 'openid-client';
-import { sanitise, validateCallback } from './callback.js';
+import { validateCallback } from './callback.js';
 import { assertClientSecrets, type ClientSecrets } from './client-secrets.js';
 import {
   assertScopesGranted,
@@ -9,6 +9,7 @@ import {
 import { InstalledOAuthError, invalidArgument, isInstalledOAuthError } from './errors.js';
 import { createConfiguration, type FetchLike } from './openid-client-configuration.js';
 import { fromOpenIdClientError } from './openid-client-errors.js';
+import { sanitise } from './outside-text.js';
 import { type AttemptRecord, createRedirectRequest } from './redirect-request.js';
 import {
   errorFromAbort,

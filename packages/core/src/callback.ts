@@ -1,13 +1,5 @@
 import { InstalledOAuthError } from './errors.js';
-
-/**
- * Printable, bounded text from outside (the redirect, a strategy's error), fit for a message:
- * control, format (bidirectional overrides, zero-width) and line-separator characters become
- * spaces, so that text cannot rewrite a terminal or reorder what it shows.
- */
-export function sanitise(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ').slice(0, 300);
-}
+import { sanitise } from './outside-text.js';
 
 /**
  * The checks that tell this attempt's callback from anything else: each parameter at most

@@ -1,5 +1,6 @@
 import { InstalledOAuthError, invalidArgument } from './errors.js';
 import { isLoopbackHost } from './loopback-host.js';
+import { quoted } from './outside-text.js';
 
 /** A parsed, validated `client_secret.json`, as downloaded from the Google Cloud console. */
 export interface ClientSecrets {
@@ -103,25 +104,25 @@ function checkEndpoint(
   }
   const url = URL.parse(value);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    problems.push(`"${field}" must be an https URL, got "${value}"`);
+    problems.push(`"${field}" must be an https URL, got ${quoted(value)}`);
     return undefined;
   }
   if (url.protocol === 'http:') {
     if (!isLoopbackHost(url.hostname)) {
       problems.push(
-        `"${field}" must be an https URL, got "${value}" (plain http is never allowed to a non-loopback host)`,
+        `"${field}" must be an https URL, got ${quoted(value)} (plain http is never allowed to a non-loopback host)`,
       );
       return undefined;
     }
     if (!allowInsecure) {
       problems.push(
-        `"${field}" is plain http ("${value}"); allow it for loopback hosts with the allowInsecureTransport option, for tests and the sandbox only`,
+        `"${field}" is plain http (${quoted(value)}); allow it for loopback hosts with the allowInsecureTransport option, for tests and the sandbox only`,
       );
       return undefined;
     }
   }
   if (url.hash || url.username || url.password) {
-    problems.push(`"${field}" must not contain credentials or a fragment, got "${value}"`);
+    problems.push(`"${field}" must not contain credentials or a fragment, got ${quoted(value)}`);
     return undefined;
   }
   return value;
@@ -199,9 +200,7 @@ export function parseClientSecrets(
     throw invalid(source, problems);
   }
   if (!hasInstalled && !hasWeb) {
-    const found = keys.length
-      ? `found ${keys.map((key) => `"${key}"`).join(', ')}`
-      : 'the object is empty';
+    const found = keys.length ? `found ${keys.map(quoted).join(', ')}` : 'the object is empty';
     problems.push(`expected a top-level "installed" (Desktop app) or "web" key; ${found}`);
     throw invalid(source, problems);
   }

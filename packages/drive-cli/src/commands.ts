@@ -18,6 +18,7 @@ import {
   unusableFile,
 } from './session.js';
 import type { Settings } from './settings.js';
+import { neutralise } from './terminal-text.js';
 
 const PERMISSIONS_PAGE = 'https://myaccount.google.com/permissions';
 
@@ -255,7 +256,7 @@ const GRANT_WORDS: Record<Grant, string> = {
 function statusText(session: Session, reports: AccountReport[]): string {
   const lines: string[] = [];
   for (const report of reports) {
-    const name = report.email ? nameOf({ id: report.id, email: report.email }) : report.id;
+    const name = nameOf({ id: report.id, email: report.email ?? undefined });
     const at = report.accessTokenExpiresAt;
     const expires = at
       ? `${at}${Date.parse(at) <= Date.now() ? ' (expired; refreshed on next use)' : ''}`
@@ -263,12 +264,12 @@ function statusText(session: Session, reports: AccountReport[]): string {
     lines.push(
       `${report.active ? '*' : ' '} ${name}${report.active ? ' (active)' : ''}`,
       `    Grant:         ${GRANT_WORDS[report.grant]}${report.problem ? ` (${report.problem})` : ''}`,
-      `    Scopes:        ${report.scopes.join(' ') || 'unknown'}`,
+      `    Scopes:        ${neutralise(report.scopes.join(' ')) || 'unknown'}`,
       `    Access token:  expires ${expires}`,
       `    Stored in:     ${report.credentialsPath} (file, mode 0600)`,
     );
   }
-  lines.push(`Client ID: ${session.clientSecrets.clientId}`, '');
+  lines.push(`Client ID: ${neutralise(session.clientSecrets.clientId)}`, '');
   return lines.join('\n');
 }
 

@@ -1,5 +1,6 @@
 import type { FetchLike } from '@installed-oauth/core';
 import { CliError, ExitCode } from './exit-codes.js';
+import { neutralise } from './terminal-text.js';
 
 export interface DriveFile {
   id?: string | null;
@@ -69,7 +70,9 @@ function driveError(error: unknown, apiRoot: string): Error {
   const detail = failure.response?.data?.error;
   const reason = detail?.errors?.[0]?.reason;
   // Google's messages often end with a period; ours add one.
-  const message = (detail?.message ?? failure.message ?? String(error)).replace(/\.$/, '');
+  const message = neutralise(
+    (detail?.message ?? failure.message ?? String(error)).replace(/\.$/, ''),
+  );
   if (status === 401) return new TokenRejected(message);
   if (
     (status !== undefined && status >= 300 && status < 400) ||

@@ -1,8 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { consentAgentPath } from '@installed-oauth/sandbox';
 import { closedPort, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
-import { expectNoSecret, readStored, runCli, signedInEnv } from './helpers.js';
+import { expectNoSecret, readStored, runCli, sandboxEnv, signedInEnv } from './helpers.js';
 
 const sandbox = useSandbox();
 
@@ -152,6 +153,25 @@ describe('Drive API errors: a message saying what to do, and the documented exit
     } finally {
       await new Promise((resolve) => other.close(resolve));
       await new Promise((resolve) => redirecting.close(resolve));
+    }
+  });
+
+  it("Drive's messages and the account's address reach the terminal escaped", async () => {
+    const address = 'eve\u202emoc.elpmaxe@example.com';
+    const env = await sandboxEnv(sandbox, {
+      BROWSER: `"${process.execPath}" "${consentAgentPath}" --login "${address}"`,
+    });
+    const login = await runCli(['login'], env);
+    expect(login.code).toBe(0);
+    expect(login.stderr).toContain('Signed in as eve\\u202emoc.elpmaxe@example.com.');
+    const status = await runCli(['status', '--offline'], env);
+    expect(status.stdout).toContain('* eve\\u202emoc.elpmaxe@example.com (active)');
+    // The sandbox, like Drive, repeats the bad field in its message.
+    const bad = await runCli(['ls', '--order-by', 'name\u001b]52;c;ZXZpbA==\u0007'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('name\\x1b]52;c;ZXZpbA==\\x07');
+    for (const output of [login.stderr, status.stdout, bad.stderr]) {
+      for (const raw of ['\u001b', '\u0007', '\u202e']) expect(output).not.toContain(raw);
     }
   });
 

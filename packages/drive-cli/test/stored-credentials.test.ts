@@ -152,7 +152,9 @@ describe('credentials already on disk', () => {
     try {
       for (const command of ['ls', 'token', 'status', 'logout']) {
         const result = await runCli([command], cwdEnv, { cwd: folder });
-        expect(`${command}: ${result.code} ${result.stderr}`).toMatch(new RegExp(`^${command}: 3 `));
+        expect(`${command}: ${result.code} ${result.stderr}`).toMatch(
+          new RegExp(`^${command}: 3 `),
+        );
         expect(result.stderr).toContain(
           `drive-cli: The client configuration names the token endpoint ${otherEndpoint}, but the credentials in ${credentialsPath(env)} were issued by ${sandbox.tokenEndpoint};`,
         );

@@ -4,10 +4,10 @@ import { lstat, mkdir, open, readdir, realpath, rename, stat, unlink } from 'nod
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fromAuthorizedUserJson, toAuthorizedUserJson } from '../authorized-user.js';
-import { sanitise } from '../callback.js';
 import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
 import type { Credentials } from '../credentials.js';
 import { InstalledOAuthError, invalidArgument } from '../errors.js';
+import { sanitise } from '../outside-text.js';
 import type { TokenStore } from '../token-store.js';
 import { type FileLockOptions, processIsAlive, withFileLock } from './file-lock.js';
 import { describeFsError } from './fs-errors.js';
