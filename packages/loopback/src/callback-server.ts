@@ -87,6 +87,48 @@ export async function bindLoopback(
   );
 }
 
+/** How many free ports are tried before giving up on one free on both 127.0.0.1 and ::1. */
+const LOCALHOST_PORT_ATTEMPTS = 10;
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * For the name "localhost", which the browser may resolve to 127.0.0.1 or to ::1: the port is
+ * bound on both, so that no other program can take the other address on the same port and
+ * receive the redirect (code and state). `twin` listens on ::1 beside `server` on 127.0.0.1.
+ * With port 0, ports are tried until one is free on both; with a fixed port taken on ::1, the
+ * receiver does not start. A machine without ::1 needs no twin.
+ */
+export async function bindLocalhost(
+  server: Server,
+  twin: Server,
+  port: number,
+): Promise<{ address: string; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const bound = await bindLoopback(server, ['127.0.0.1', '::1'], port);
+    if (bound.address === '::1') return bound; // no IPv4 loopback: nothing to pair
+    try {
+      await listenOnce(twin, '::1', bound.port);
+      return bound;
+    } catch (error) {
+      const { code } = error as NodeJS.ErrnoException;
+      if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') return bound;
+      await closeServer(server);
+      if (port === 0 && attempt < LOCALHOST_PORT_ATTEMPTS) continue; // try another free port
+      throw new InstalledOAuthError(
+        'STRATEGY_FAILED',
+        `The loopback receiver could not start: port ${bound.port} is free on 127.0.0.1 but not on ::1 (${code}), and "localhost" may lead the browser to either.`,
+        {
+          cause: error,
+          hint: 'Use host 127.0.0.1 (an IP literal, as RFC 8252 §8.3 advises), or another port.',
+        },
+      );
+    }
+  }
+}
+
 export interface CallbackHandlerInit {
   redirectPath: string;
   allowedHosts: ReadonlySet<string>;

@@ -1,6 +1,7 @@
 import type { RedirectRequest, RedirectStrategy } from '@installed-oauth/core';
 import { InstalledOAuthError } from '@installed-oauth/core';
 import {
+  bindLocalhost,
   bindLoopback,
   createCallbackHandler,
   createReceiverServer,
@@ -80,6 +81,9 @@ async function receive(
     onComplete: (parameters) => finish(() => resolveFlow(parameters)),
   });
   const server = createReceiverServer(handler.handle);
+  // "localhost" is bound on both loopback addresses; the twin serves ::1 with the same handler.
+  const localhost = options.redirectHost === 'localhost' && !options.explicitBind;
+  const twin = localhost ? createReceiverServer(handler.handle) : undefined;
 
   let active = true;
   let timer: NodeJS.Timeout | undefined;
@@ -94,14 +98,18 @@ async function receive(
     clearTimeout(timer);
     handler.dispose();
     for (const signal of signals) signal.removeEventListener('abort', onAbort);
-    server.close();
-    server.closeAllConnections(); // keep-alive sockets too, so the process can exit at once
+    for (const each of twin ? [server, twin] : [server]) {
+      each.close();
+      each.closeAllConnections(); // keep-alive sockets too, so the process can exit at once
+    }
     settle();
   }
   for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
 
   try {
-    const bound = await bindLoopback(server, options.bindAddresses, options.port);
+    const bound = twin
+      ? await bindLocalhost(server, twin, options.port)
+      : await bindLoopback(server, options.bindAddresses, options.port);
     // The redirect names the address actually bound (127.0.0.1, or ::1 on an IPv6-only
     // machine), except for "localhost" and for an explicit bind address (a container port).
     const keepHost = options.redirectHost === 'localhost' || options.explicitBind;

@@ -5,7 +5,8 @@ import { isLoopbackHost } from '@installed-oauth/core';
 export interface LoopbackOptions {
   /**
    * Host in the redirect URI: `127.0.0.1` (default), `::1`, or `localhost` (accepted for
-   * compatibility with Python's `run_local_server`; the socket still binds a loopback IP).
+   * compatibility with Python's `run_local_server`; the same port is then bound on both
+   * 127.0.0.1 and ::1, since the browser may resolve the name to either).
    */
   host?: string;
   /**

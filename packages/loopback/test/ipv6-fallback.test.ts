@@ -12,19 +12,43 @@ const it = itWith(networkNamespace);
  * test's own (`unshare --net`, as root or in a user namespace; iproute2's `ip`), whose `lo` has
  * `removed` taken away. The machine's own network is untouched.
  */
-async function runWithout(removed: string[], fixture: string): Promise<string> {
+async function runWithout(removed: string[], fixture: string, ...args: string[]): Promise<string> {
   const [unshare = '', ...options] = networkNamespaceCommand() ?? [];
   const script = ['ip link set lo up', ...removed.map((address) => `ip addr del ${address} dev lo`)]
-    .concat('exec "$0" "$1"')
+    .concat('exec "$0" "$@"')
     .join(' && ');
   const path = fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url));
-  const { stdout } = await run(unshare, [...options, 'sh', '-c', script, process.execPath, path]);
+  const { stdout } = await run(unshare, [
+    ...options,
+    'sh',
+    '-c',
+    script,
+    process.execPath,
+    path,
+    ...args,
+  ]);
   return stdout;
 }
 
 it('falls back to ::1 when this machine has no 127.0.0.1, and names it in the redirect URI', async () => {
   const { redirectUri, code } = JSON.parse(await runWithout(['127.0.0.1/8'], 'ipv6-only.mjs'));
   expect(redirectUri).toMatch(/^http:\/\/\[::1\]:\d+\/$/);
+  expect(code).toBe('from-the-browser');
+});
+
+it('binds "localhost" on ::1 alone when this machine has no 127.0.0.1', async () => {
+  const { redirectUri, code } = JSON.parse(
+    await runWithout(['127.0.0.1/8'], 'ipv6-only.mjs', 'localhost', '::1'),
+  );
+  expect(redirectUri).toMatch(/^http:\/\/localhost:\d+\/$/);
+  expect(code).toBe('from-the-browser');
+});
+
+it('binds "localhost" on 127.0.0.1 alone when this machine has no ::1', async () => {
+  const { redirectUri, code } = JSON.parse(
+    await runWithout(['::1/128'], 'ipv6-only.mjs', 'localhost', '127.0.0.1'),
+  );
+  expect(redirectUri).toMatch(/^http:\/\/localhost:\d+\/$/);
   expect(code).toBe('from-the-browser');
 });
 

@@ -85,18 +85,38 @@ describe('the whole flow against the sandbox', () => {
     expect((await flow.result).accessToken).toBeTruthy();
   });
 
-  it('keeps "localhost" in the redirect URI for compatibility, listening on 127.0.0.1', async () => {
+  it('keeps "localhost" in the redirect URI for compatibility, listening on 127.0.0.1 and ::1 alike', async () => {
     const flow = start({ host: 'localhost', redirectPath: '/oauth2callback' });
     const redirectUri = await flow.redirectUri;
     expect(redirectUri.host).toMatch(/^localhost:\d+$/);
     expect(redirectUri.pathname).toBe('/oauth2callback');
-    const direct = await raw(new URL(`http://127.0.0.1:${redirectUri.port}/`), {
-      host: redirectUri.host,
-      path: '/favicon.ico',
-    });
-    expect(direct.status).toBe(404); // reachable on 127.0.0.1
+    // The browser may resolve "localhost" to either address: both are ours, on the same port.
+    for (const address of ['127.0.0.1', '[::1]']) {
+      const direct = await raw(new URL(`http://${address}:${redirectUri.port}/`), {
+        host: redirectUri.host,
+        path: '/favicon.ico',
+      });
+      expect(direct.status).toBe(404);
+    }
     await runConsentAgent((await flow.authorizationUrl).href);
     expect((await flow.result).accessToken).toBeTruthy();
+  });
+
+  it('refuses to start for "localhost" when another program holds its port on ::1', async () => {
+    // Another local program squats [::1]:port, hoping the browser resolves localhost there.
+    const squatter = createServer((_req, res) => res.end('squatted'));
+    await new Promise<void>((resolve) => squatter.listen(0, '::1', resolve));
+    const port = (squatter.address() as AddressInfo).port;
+    try {
+      const error = await failure(start({ host: 'localhost', port }).result);
+      expect(error).toMatchObject({ code: 'STRATEGY_FAILED' });
+      expect(error.message).toBe(
+        `The loopback receiver could not start: port ${port} is free on 127.0.0.1 but not on ::1 (EADDRINUSE), and "localhost" may lead the browser to either.`,
+      );
+      expect(error.hint).toMatch(/^Use host 127\.0\.0\.1/);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 
   it('shows a custom prompt and a custom success page', async () => {
