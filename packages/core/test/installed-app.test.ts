@@ -355,12 +355,27 @@ describe('createInstalledApp(): files it cannot use', () => {
       receive: (request: Parameters<typeof strategy.receive>[0]) =>
         agentStrategy({ login: logins.shift() ?? BOB }).receive(request),
     };
+    const revocations = sandbox.counters.revocations;
     const error = await failure(app().signIn({ strategy: switching }));
     expect(error.code).toBe('AUTHORIZATION_FAILED');
     expect(error.message).toBe(
       'The second sign-in, asked for to get a refresh token, was completed with another account.',
     );
     expect((await app().accounts()).map((account) => account.id)).toEqual([BOB_ID]);
+    // Bob's tokens from that round are discarded but not revoked: that would end the grant of
+    // the Bob stored here too.
+    expect(sandbox.counters.revocations).toBe(revocations);
+    expect((await app().getCredentials({ account: BOB, forceRefresh: true })).id).toBe(BOB_ID);
+
+    // Carol is not stored here: her discarded tokens are revoked.
+    const carolFirst = [ALICE, 'carol@example.com'];
+    const toCarol = {
+      ...strategy,
+      receive: (request: Parameters<typeof strategy.receive>[0]) =>
+        agentStrategy({ login: carolFirst.shift() ?? BOB }).receive(request),
+    };
+    expect((await failure(app().signIn({ strategy: toCarol }))).code).toBe('AUTHORIZATION_FAILED');
+    expect(sandbox.counters.revocations).toBe(revocations + 1);
   });
 });
 
