@@ -37,3 +37,20 @@ export interface AccountStore {
   /** Runs `task` holding the lock that every process writing to this store respects. */
   withLock<T>(task: () => Promise<T>): Promise<T>;
 }
+
+/**
+ * Where a store keeps secrets apart from its files: the OS keyring of
+ * `@installed-oauth/keyring-store`, or your own. Values are opaque strings; keys are short
+ * names (an account id). Implementations report failures as `InstalledOAuthError`
+ * (`TOKEN_STORE_ERROR`) saying what to do.
+ */
+export interface SecretStore {
+  /** Names the store in messages and status, e.g. "the Secret Service keyring". */
+  readonly description: string;
+  /** The value saved under `key`, or undefined when there is none. */
+  get(key: string): Promise<string | undefined>;
+  /** Saves `value` under `key`, replacing any previous one. */
+  set(key: string, value: string): Promise<void>;
+  /** Removes the value under `key`; no error when there is none. */
+  delete(key: string): Promise<void>;
+}

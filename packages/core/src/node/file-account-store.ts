@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
 import { InstalledOAuthError, invalidArgument } from '../errors.js';
-import type { AccountStore, TokenStore } from '../token-store.js';
+import type { AccountStore, SecretStore, TokenStore } from '../token-store.js';
 import type { FileLockOptions } from './file-lock.js';
 import { withFileLock } from './file-lock.js';
 import { createFileTokenStore, makePrivateFolder, writePrivateFile } from './file-token-store.js';
@@ -15,6 +15,12 @@ export interface FileAccountStoreOptions {
   clientSecrets: ClientSecrets;
   /** Lock timing; the defaults suit interactive programs. */
   lock?: FileLockOptions | undefined;
+  /**
+   * Keep each account's secrets in this store (under the account's id) instead of its file,
+   * as `createFileTokenStore`'s `secrets` option does: new accounts go there; accounts saved
+   * as `authorized_user` files stay files until `moveSecrets(id)`.
+   */
+  secrets?: SecretStore | undefined;
 }
 
 /** Account ids become file names: the ID token's `sub`, never a path. */
@@ -42,9 +48,14 @@ function checkAccountId(id: string): void {
  * const store = createFileAccountStore({ directory, clientSecrets });
  * ```
  */
-export function createFileAccountStore(
-  options: FileAccountStoreOptions,
-): AccountStore & { readonly directory: string; pathOf(id: string): string } {
+export function createFileAccountStore(options: FileAccountStoreOptions): AccountStore & {
+  readonly directory: string;
+  pathOf(id: string): string;
+  /** Where an account's secrets are kept now: its file, the secret store, or nowhere. */
+  storageOf(id: string): Promise<'file' | 'secret store' | undefined>;
+  /** Moves an account's secrets from its file into the secret store; true when it did. */
+  moveSecrets(id: string): Promise<boolean>;
+} {
   const { directory, clientSecrets } = options ?? {};
   if (typeof directory !== 'string' || directory === '')
     throw invalidArgument('createFileAccountStore(): "directory" must be a non-empty string');
@@ -104,8 +115,15 @@ export function createFileAccountStore(
     return [...indexed, ...onDisk.filter((id) => !indexed.includes(id))];
   }
 
+  const fileOf = (id: string) =>
+    createFileTokenStore({
+      path: pathOf(id),
+      clientSecrets,
+      secrets: options.secrets ? { store: options.secrets, key: id } : undefined,
+    });
+
   function account(id: string): TokenStore {
-    const file = createFileTokenStore({ path: pathOf(id), clientSecrets });
+    const file = fileOf(id);
     return {
       load: file.load,
       async save(credentials) {
@@ -130,6 +148,8 @@ export function createFileAccountStore(
   return {
     directory,
     pathOf,
+    storageOf: (id) => fileOf(id).storage(),
+    moveSecrets: (id) => fileOf(id).moveSecrets(),
     accounts,
     account,
     withLock: lockAll,

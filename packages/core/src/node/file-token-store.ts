@@ -8,9 +8,10 @@ import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
 import type { Credentials } from '../credentials.js';
 import { InstalledOAuthError, invalidArgument } from '../errors.js';
 import { sanitise } from '../outside-text.js';
-import type { TokenStore } from '../token-store.js';
+import type { SecretStore, TokenStore } from '../token-store.js';
 import { type FileLockOptions, processIsAlive, withFileLock } from './file-lock.js';
 import { describeFsError } from './fs-errors.js';
+import { joinCredentials, METADATA_TYPE, splitCredentials } from './secret-split.js';
 
 export interface FileTokenStoreOptions {
   /** The credentials file, e.g. `~/.config/my-app/credentials.json`. Its folder is created 0700. */
@@ -19,6 +20,14 @@ export interface FileTokenStoreOptions {
   clientSecrets: ClientSecrets;
   /** Lock timing; the defaults suit interactive programs. */
   lock?: FileLockOptions | undefined;
+  /**
+   * Keep the secrets (refresh token, access token, ID token) in `store` under `key` instead of
+   * the file, which then holds only what is not secret: client id, token endpoint, scopes,
+   * expiry, the account's id and e-mail address. A file written without a secret store (an
+   * `authorized_user` file) is still read, and keeps that form when saved: its secrets move
+   * only when asked, with `moveSecrets()`.
+   */
+  secrets?: { store: SecretStore; key: string } | undefined;
 }
 
 const MAX_FILE_BYTES = 64 * 1024;
@@ -221,18 +230,22 @@ function endpointMismatch(path: string, stored: string, configured: string): Ins
   );
 }
 
-export function createFileTokenStore(
-  options: FileTokenStoreOptions,
-): TokenStore & { readonly path: string } {
-  const { path, clientSecrets } = options ?? {};
+export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore & {
+  readonly path: string;
+  /** Where the secrets are kept now: 'file', 'secret store', or undefined when nothing is stored. */
+  storage(): Promise<'file' | 'secret store' | undefined>;
+  /** Moves the secrets of an `authorized_user` file into the secret store; true when it did. */
+  moveSecrets(): Promise<boolean>;
+} {
+  const { path, clientSecrets, secrets } = options ?? {};
   if (typeof path !== 'string' || path === '')
     throw invalidArgument('createFileTokenStore(): "path" must be a non-empty string');
   assertClientSecrets(clientSecrets, 'createFileTokenStore()');
   const folder = dirname(path);
 
-  async function load(): Promise<Credentials | undefined> {
+  /** The file's text, or undefined when there is none; refused when unsafe to trust. */
+  async function readText(): Promise<string | undefined> {
     if (!(await refuseSymlink(path))) return undefined;
-    let text: string;
     try {
       const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
       try {
@@ -240,7 +253,7 @@ export function createFileTokenStore(
         await checkOwnership(path, info, handle);
         if (info.size > MAX_FILE_BYTES)
           throw storeError(`${path} is ${info.size} bytes; that is not a credentials file.`);
-        text = await handle.readFile('utf8');
+        return await handle.readFile('utf8');
       } finally {
         await handle.close();
       }
@@ -249,7 +262,35 @@ export function createFileTokenStore(
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw storeError(`Cannot read ${path}: ${describeFsError(error)}.`, error);
     }
-    const stored = fromAuthorizedUserJson(text, { source: path });
+  }
+
+  /** The file's JSON when it is a metadata file whose secrets are in a secret store. */
+  function metadataOf(text: string): Record<string, unknown> | undefined {
+    try {
+      const json = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
+      return json?.type === METADATA_TYPE ? json : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function parse(text: string) {
+    const metadata = metadataOf(text);
+    if (!metadata) return fromAuthorizedUserJson(text, { source: path });
+    if (!secrets) {
+      throw storeError(
+        `${path} keeps its secrets in ${sanitise(String(metadata.secret_store))}, which this program does not use.`,
+        undefined,
+        'Open it with the store that wrote it (for example @installed-oauth/keyring-store).',
+      );
+    }
+    return joinCredentials(metadata, await secrets.store.get(secrets.key), clientSecrets, path);
+  }
+
+  async function load(): Promise<Credentials | undefined> {
+    const text = await readText();
+    if (text === undefined) return undefined;
+    const stored = await parse(text);
     if (stored.clientId !== clientSecrets.clientId) {
       throw new InstalledOAuthError(
         'REAUTHENTICATION_REQUIRED',
@@ -266,14 +307,54 @@ export function createFileTokenStore(
     return stored.credentials;
   }
 
-  async function save(credentials: Credentials): Promise<void> {
+  async function writeFileForm(credentials: Credentials): Promise<void> {
     const json = `${JSON.stringify(toAuthorizedUserJson(credentials, clientSecrets), null, 2)}\n`;
     await writePrivateFile(path, json, {
       failure: 'The previous credentials, if any, are unchanged.',
     });
   }
 
+  /** Secrets first, then the file: a failure leaves the old file, or new secrets beside it. */
+  async function writeSecretForm(
+    credentials: Credentials,
+    where: { store: SecretStore; key: string },
+  ): Promise<void> {
+    const { metadata, secret } = splitCredentials(
+      credentials,
+      clientSecrets,
+      where.store.description,
+    );
+    await where.store.set(where.key, secret);
+    await writePrivateFile(path, `${JSON.stringify(metadata, null, 2)}\n`, {
+      failure: `The secrets were saved in ${where.store.description}; the file still describes the previous ones.`,
+    });
+  }
+
+  async function storage(): Promise<'file' | 'secret store' | undefined> {
+    const text = await readText();
+    if (text === undefined) return undefined;
+    return metadataOf(text) ? 'secret store' : 'file';
+  }
+
+  async function save(credentials: Credentials): Promise<void> {
+    // An authorized_user file keeps its form: its secrets move only with moveSecrets().
+    if (!secrets || (await storage().catch(() => undefined)) === 'file')
+      return writeFileForm(credentials);
+    return writeSecretForm(credentials, secrets);
+  }
+
+  async function moveSecrets(): Promise<boolean> {
+    if (!secrets) throw invalidArgument('moveSecrets(): this store was given no secret store');
+    if ((await storage()) !== 'file') return false;
+    const credentials = await load();
+    if (!credentials) return false;
+    await writeSecretForm(credentials, secrets);
+    return true;
+  }
+
   async function remove(): Promise<void> {
+    // The secret first: a failure after it leaves a file without secrets, never the reverse.
+    if (secrets) await secrets.store.delete(secrets.key);
     try {
       await unlink(path); // removes a link itself, never its target
     } catch (error) {
@@ -287,6 +368,8 @@ export function createFileTokenStore(
     load,
     save,
     delete: remove,
+    storage,
+    moveSecrets,
     async withLock(task) {
       await makePrivateFolder(folder);
       return withFileLock(`${path}.lock`, task, options.lock);

@@ -1,0 +1,148 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  type ClientSecrets,
+  createInstalledApp,
+  InstalledOAuthError,
+  type SecretStore,
+} from '../src/index.js';
+import { createFileAccountStore, createFileTokenStore } from '../src/node/index.js';
+import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
+
+const sandbox = useSandbox();
+let clientSecrets: ClientSecrets;
+let directory: string;
+beforeAll(() => {
+  clientSecrets = sandboxSecrets(sandbox);
+});
+beforeEach(async () => {
+  directory = join(await mkdtemp(join(tmpdir(), 'core-secrets-')), 'accounts');
+});
+
+/** A secret store in memory: the boundary a keyring sits behind (the keyring package tests the real one). */
+function memorySecrets(options: { failSet?: boolean } = {}) {
+  const values = new Map<string, string>();
+  const store: SecretStore = {
+    description: 'the test vault',
+    async get(key) {
+      return values.get(key);
+    },
+    async set(key, value) {
+      if (options.failSet)
+        throw new InstalledOAuthError('TOKEN_STORE_ERROR', 'The test vault is locked.');
+      values.set(key, value);
+    },
+    async delete(key) {
+      values.delete(key);
+    },
+  };
+  return { store, values };
+}
+
+const ALICE = 'alice@example.com';
+const scopes = [DRIVE_SCOPE, 'openid', 'email'];
+
+async function signInAlice(store: ReturnType<typeof createFileAccountStore>) {
+  const app = createInstalledApp({ clientSecrets, scopes, store });
+  return app.signIn({ strategy: agentStrategy({ login: ALICE }) });
+}
+
+describe('accounts whose secrets live in a secret store', () => {
+  it('keep no token in the file: only the client, endpoint, scopes, expiry and the account', async () => {
+    const vault = memorySecrets();
+    const store = createFileAccountStore({ directory, clientSecrets, secrets: vault.store });
+    const account = await signInAlice(store);
+    const text = await readFile(store.pathOf(account.id), 'utf8');
+    const { credentials } = account;
+    for (const secret of [credentials.refreshToken, credentials.accessToken, credentials.idToken])
+      expect(text).not.toContain(secret);
+    expect(text).not.toContain(sandbox.clientSecret);
+    expect(JSON.parse(text)).toEqual({
+      type: 'installed_oauth_metadata',
+      secret_store: 'the test vault',
+      client_id: sandbox.clientId,
+      token_uri: sandbox.tokenEndpoint,
+      scopes,
+      token_type: credentials.tokenType,
+      expiry: new Date(credentials.expiresAt ?? 0).toISOString(),
+      account: { id: account.id, email: ALICE },
+    });
+    expect([...vault.values.keys()]).toEqual([account.id]);
+    expect(await store.storageOf(account.id)).toBe('secret store');
+
+    // Another process (a new store over the same folder and vault) reads them back whole.
+    const again = createFileAccountStore({ directory, clientSecrets, secrets: vault.store });
+    expect(await again.account(account.id).load()).toEqual(credentials);
+    expect(await again.accounts()).toEqual([account.id]);
+
+    // Signing out removes the secret too.
+    await createInstalledApp({ clientSecrets, scopes, store: again }).signOut();
+    expect(vault.values.size).toBe(0);
+    expect(await again.accounts()).toEqual([]);
+  });
+
+  it('leave an authorized_user file as a file until asked to move its secrets', async () => {
+    const plain = createFileAccountStore({ directory, clientSecrets });
+    const account = await signInAlice(plain);
+    const vault = memorySecrets();
+    const store = createFileAccountStore({ directory, clientSecrets, secrets: vault.store });
+    expect(await store.storageOf(account.id)).toBe('file');
+    // A refresh saves it again: still a file, nothing in the vault.
+    await createInstalledApp({ clientSecrets, scopes, store }).getCredentials({
+      forceRefresh: true,
+    });
+    expect(await store.storageOf(account.id)).toBe('file');
+    expect(vault.values.size).toBe(0);
+
+    expect(await store.moveSecrets(account.id)).toBe(true);
+    expect(await store.storageOf(account.id)).toBe('secret store');
+    const text = await readFile(store.pathOf(account.id), 'utf8');
+    expect(text).not.toContain(account.credentials.refreshToken);
+    expect((await store.account(account.id).load())?.refreshToken).toBe(
+      account.credentials.refreshToken,
+    );
+    expect(await store.moveSecrets(account.id)).toBe(false); // already moved
+  });
+
+  it('say what to do when the secret is gone, or the file is opened without its store', async () => {
+    const vault = memorySecrets();
+    const store = createFileAccountStore({ directory, clientSecrets, secrets: vault.store });
+    const account = await signInAlice(store);
+    const path = store.pathOf(account.id);
+
+    const withoutStore = createFileTokenStore({ path, clientSecrets });
+    expect(await failure(withoutStore.load())).toMatchObject({
+      code: 'TOKEN_STORE_ERROR',
+      message: `${path} keeps its secrets in the test vault, which this program does not use.`,
+    });
+
+    vault.values.clear(); // removed in the keyring's own manager, say
+    expect(await failure(store.account(account.id).load())).toMatchObject({
+      code: 'REAUTHENTICATION_REQUIRED',
+      message: `the test vault holds no secrets for ${path}: they were removed there.`,
+      details: { reason: 'secrets-missing', path },
+    });
+  });
+
+  it('keep the previous file when the secret store refuses to save', async () => {
+    const vault = memorySecrets();
+    const store = createFileAccountStore({ directory, clientSecrets, secrets: vault.store });
+    const account = await signInAlice(store);
+    const path = store.pathOf(account.id);
+    const before = await readFile(path, 'utf8');
+    const locked = createFileAccountStore({
+      directory,
+      clientSecrets,
+      secrets: { ...memorySecrets({ failSet: true }).store, get: vault.store.get },
+    });
+    const error = await failure(locked.account(account.id).save(account.credentials));
+    expect(error).toMatchObject({
+      code: 'TOKEN_STORE_ERROR',
+      message: 'The test vault is locked.',
+    });
+    expect(await readFile(path, 'utf8')).toBe(before);
+  });
+});
