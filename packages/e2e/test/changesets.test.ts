@@ -9,7 +9,7 @@ import { describe, expect, it } from '@jest/globals';
 const exec = promisify(execFile);
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const changesetCli = join(repo, 'node_modules', '@changesets', 'cli', 'bin.js');
-const PUBLISHED = ['core', 'loopback', 'console', 'drive-cli'];
+const PUBLISHED = ['core', 'loopback', 'console', 'drive-cli', 'keyring-store'];
 
 /**
  * A copy of the workspace's manifests and changesets config. By default every package is
@@ -65,6 +65,7 @@ it('a minor changeset on core versions core alone: dependents whose ranges still
     console: '1.0.0',
     // A regular dependency on workspace:^ (published as ^1.0.0) also admits 1.1.0.
     'drive-cli': '1.0.0',
+    'keyring-store': '1.0.0',
   });
 });
 
@@ -80,6 +81,7 @@ it('a patch changeset on the console strategy versions only that package', async
     loopback: '1.0.0',
     console: '1.0.1',
     'drive-cli': '1.0.0',
+    'keyring-store': '1.0.0',
   });
 });
 
@@ -94,10 +96,11 @@ it('a major changeset on core releases the strategies too, since their peer rang
   expect(after.core).toBe('2.0.0');
   expect(after.loopback).not.toBe('1.0.0');
   expect(after.console).not.toBe('1.0.0');
+  expect(after['keyring-store']).not.toBe('1.0.0');
 });
 
 describe('the pending changesets in .changeset', () => {
-  it('all parse, and release the four packages together at 1.0.0, the first release', async () => {
+  it('all parse, and release the five packages together at 1.0.0, the first release', async () => {
     // The contract is v1 and every package starts at 1.0.0, so that later a core minor
     // (1.1.0) stays inside the strategies' peer range ^1.0.0 and leaves them alone.
     const dir = await workspaceCopy({ asItIs: true });
@@ -107,6 +110,7 @@ describe('the pending changesets in .changeset', () => {
       loopback: '1.0.0',
       console: '1.0.0',
       'drive-cli': '1.0.0',
+      'keyring-store': '1.0.0',
     });
   });
 

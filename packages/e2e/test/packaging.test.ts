@@ -22,7 +22,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'installed-oauth-packaging-'));
   const packed = join(work, 'tarballs');
   await mkdir(packed);
-  for (const name of ['core', 'loopback', 'console', 'drive-cli']) {
+  for (const name of ['core', 'loopback', 'console', 'drive-cli', 'keyring-store']) {
     await pnpm(['pack', '--pack-destination', packed], join(packagesDir, name));
   }
   const files = await readdir(packed);
@@ -33,6 +33,7 @@ beforeAll(async () => {
     loopback: find('loopback'),
     console: find('console'),
     driveCli: find('drive-cli'),
+    keyringStore: find('keyring-store'),
   };
 });
 
@@ -144,7 +145,7 @@ describe('what each tarball holds', () => {
       .filter(Boolean)
       .map((path) => path.replace(/^package\//, ''));
 
-  it.each(['core', 'loopback', 'console', 'driveCli'])(
+  it.each(['core', 'loopback', 'console', 'driveCli', 'keyringStore'])(
     '%s: its LICENSE, README and built code; no sources, tests or declaration maps',
     async (name) => {
       const files = await listing(tarballs[name] ?? '');

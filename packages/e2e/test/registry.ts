@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -160,7 +160,22 @@ export async function productionClosure(
   };
   for (const project of JSON.parse(stdout) as { dependencies?: Record<string, Node> }[])
     walk(project.dependencies);
-  return [...found.values()].filter((entry) => !entry.name.startsWith('@installed-oauth/'));
+  // Optional dependencies for other platforms (the keyring's binaries) are listed but were
+  // never installed here: users on this platform do not download them either.
+  const installed = await Promise.all(
+    [...found.values()].map(async (entry) =>
+      (await access(join(entry.path, 'package.json')).then(
+        () => true,
+        () => false,
+      ))
+        ? entry
+        : undefined,
+    ),
+  );
+  return installed.filter(
+    (entry): entry is { name: string; version: string; path: string } =>
+      entry !== undefined && !entry.name.startsWith('@installed-oauth/'),
+  );
 }
 
 /** Packs an installed package's folder into `into` and returns the tarball's path. */

@@ -24,7 +24,7 @@ import {
 const exec = promisify(execFile);
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const PUBLISHED = ['core', 'loopback', 'console', 'drive-cli'];
+const PUBLISHED = ['core', 'loopback', 'console', 'drive-cli', 'keyring-store'];
 const SETUP_LIMIT_MS = 15 * 60_000; // a guard for a slow, busy machine; never a speed claim
 
 const sandbox = useSandbox();
@@ -325,7 +325,8 @@ describe('the release, rehearsed against a real registry', () => {
     await versionBuildPublish();
     const second = await versionsInCopy();
     expect(second['@installed-oauth/core']).not.toBe(firstRelease['@installed-oauth/core']);
-    for (const name of ['loopback', 'console', 'drive-cli'].map((n) => `@installed-oauth/${n}`)) {
+    const others = ['loopback', 'console', 'drive-cli', 'keyring-store'];
+    for (const name of others.map((n) => `@installed-oauth/${n}`)) {
       expect(second[name]).toBe(firstRelease[name]);
       expect(await registry.versions(name)).toEqual([firstRelease[name]]);
     }
@@ -339,7 +340,7 @@ describe('the release, rehearsed against a real registry', () => {
     expect(ls.code).toBe(0);
     expect(await coreUnderNpx(env)).toBe(second['@installed-oauth/core']);
     log(
-      `step 4 passed: republished core@${second['@installed-oauth/core']} only (loopback, console, drive-cli still ${firstRelease['@installed-oauth/drive-cli']}); a fresh npx drive-cli ran with core@${second['@installed-oauth/core']}`,
+      `step 4 passed: republished core@${second['@installed-oauth/core']} only (loopback, console, drive-cli and keyring-store still ${firstRelease['@installed-oauth/drive-cli']}); a fresh npx drive-cli ran with core@${second['@installed-oauth/core']}`,
     );
   });
 });

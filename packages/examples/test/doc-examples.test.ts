@@ -37,6 +37,10 @@ const GIVEN: Record<string, string> = {
   runConformanceChecks: "import { runConformanceChecks } from '@installed-oauth/core/testing';",
   createLoopbackStrategy: "import { createLoopbackStrategy } from '@installed-oauth/loopback';",
   createConsoleStrategy: "import { createConsoleStrategy } from '@installed-oauth/console';",
+  createKeyringAccountStore:
+    "import { createKeyringAccountStore } from '@installed-oauth/keyring-store';",
+  keyringStatus: "import { keyringStatus } from '@installed-oauth/keyring-store';",
+
   withPastePrompt: "import { withPastePrompt } from '@installed-oauth/console';",
   join: "import { join } from 'node:path';",
   homedir: "import { homedir } from 'node:os';",
@@ -91,7 +95,7 @@ async function sourceFiles(folder: string): Promise<string[]> {
 
 async function allExamples(): Promise<Example[]> {
   const examples: Example[] = [];
-  for (const name of ['core', 'loopback', 'console', 'drive-cli']) {
+  for (const name of ['core', 'loopback', 'console', 'drive-cli', 'keyring-store']) {
     const readme = join(packages, name, 'README.md');
     examples.push(...fromReadme(`packages/${name}/README.md`, await readFile(readme, 'utf8')));
     if (name === 'drive-cli') continue;

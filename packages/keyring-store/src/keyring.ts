@@ -1,0 +1,88 @@
+import { InstalledOAuthError, type SecretStore } from '@installed-oauth/core';
+
+/** What this package uses of an `@napi-rs/keyring` entry. */
+export interface KeyringEntry {
+  getPassword(): Promise<string | null | undefined>;
+  setPassword(password: string): Promise<void>;
+  deleteCredential(): Promise<boolean>;
+}
+
+/** Makes the entry of `user` under `service`: `@napi-rs/keyring`'s `AsyncEntry` in use. */
+export type EntryFactory = (service: string, user: string) => KeyringEntry;
+
+/** The platform's credential store, by the name its users know it by. */
+export function keyringName(platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'darwin') return 'the macOS Keychain';
+  if (platform === 'win32') return 'the Windows Credential Manager';
+  return 'the Secret Service keyring';
+}
+
+/** What to do when the platform's credential store cannot be used. */
+export function keyringHint(platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'darwin')
+    return 'Unlock the login keychain (Keychain Access), or use the file store.';
+  if (platform === 'win32')
+    return 'Check that Credential Manager is available to this user, or use the file store.';
+  return 'No Secret Service answered on the session bus (headless servers, containers and SSH sessions often have none), or it is locked: start or unlock one, such as gnome-keyring-daemon or KeePassXC, or use the file store.';
+}
+
+function keyringError(doing: string, error: unknown): InstalledOAuthError {
+  const said = error instanceof Error ? error.message : String(error);
+  return new InstalledOAuthError(
+    'TOKEN_STORE_ERROR',
+    `Cannot ${doing} ${keyringName()}: ${said.replace(/\.$/, '')}.`,
+    { cause: error, hint: keyringHint() },
+  );
+}
+
+/**
+ * A core `SecretStore` over the platform's credential store: one entry per key, named
+ * `<namespace>/<key>` under `service`.
+ */
+export function secretStoreOver(
+  makeEntry: EntryFactory,
+  options: { service: string; namespace: string },
+): SecretStore {
+  const entry = (key: string) => makeEntry(options.service, `${options.namespace}/${key}`);
+  const attempt = async <T>(doing: string, operation: () => Promise<T>): Promise<T> => {
+    try {
+      return await operation();
+    } catch (error) {
+      throw keyringError(doing, error);
+    }
+  };
+  return {
+    description: keyringName(),
+    get: (key) => attempt('read from', async () => (await entry(key).getPassword()) ?? undefined),
+    set: (key, value) => attempt('save in', () => entry(key).setPassword(value)),
+    delete: (key) =>
+      attempt('delete from', async () => {
+        await entry(key).deleteCredential();
+      }),
+  };
+}
+
+export type KeyringStatus =
+  | { available: true; name: string }
+  | { available: false; name: string; reason: string; hint: string };
+
+/**
+ * Whether the credential store works, found by saving and removing a probe entry (reading is
+ * not enough: on Linux a read can be answered by the kernel's key cache while no Secret
+ * Service can keep anything).
+ */
+export async function statusOver(makeEntry: EntryFactory, service: string): Promise<KeyringStatus> {
+  const probe = makeEntry(service, 'installed-oauth-probe');
+  try {
+    await probe.setPassword('probe');
+    await probe.deleteCredential();
+    return { available: true, name: keyringName() };
+  } catch (error) {
+    return {
+      available: false,
+      name: keyringName(),
+      reason: error instanceof Error ? error.message : String(error),
+      hint: keyringHint(),
+    };
+  }
+}

@@ -1,0 +1,215 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  type ClientSecrets,
+  createInstalledApp,
+  parseClientSecrets,
+  type RedirectStrategy,
+} from '@installed-oauth/core';
+import { createFileAccountStore } from '@installed-oauth/core/node';
+import { runConsentAgent } from '@installed-oauth/sandbox';
+import { failure, itWith, useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { AsyncEntry } from '@napi-rs/keyring';
+import { createKeyringAccountStore, keyringName, keyringStatus } from '../src/index.js';
+import { keyringHint, secretStoreOver, statusOver } from '../src/keyring.js';
+import { credentialStore } from './helpers.js';
+
+const run = promisify(execFile);
+const withStore = itWith(credentialStore);
+const sandbox = useSandbox();
+const SCOPES = ['https://www.googleapis.com/auth/drive.metadata.readonly', 'openid', 'email'];
+let clientSecrets: ClientSecrets;
+let directory: string;
+let service: string;
+beforeAll(() => {
+  clientSecrets = parseClientSecrets(sandbox.clientSecrets, { allowInsecureTransport: true });
+});
+beforeEach(async () => {
+  directory = join(await mkdtemp(join(tmpdir(), 'keyring-store-')), 'accounts');
+  service = `installed-oauth-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
+});
+
+/** The sandbox's consent page plays the browser; the strategy is the simplest that works. */
+function consentStrategy(login: string): RedirectStrategy {
+  return {
+    name: 'consent-agent',
+    specificationVersion: 'v1',
+    async receive(request) {
+      const url = request.buildAuthorizationUrl('http://127.0.0.1:1/');
+      const { redirectUrl } = await runConsentAgent(url.href, { deliver: false, login });
+      return new URL(redirectUrl).searchParams;
+    },
+  };
+}
+
+async function filesUnder(folder: string): Promise<string> {
+  const names = await readdir(folder, { recursive: true });
+  const texts = await Promise.all(
+    names.map((name) => readFile(join(folder, String(name)), 'utf8').catch(() => '')),
+  );
+  return texts.join('\n');
+}
+
+describe(`accounts in ${keyringName()}`, () => {
+  withStore(
+    'keeps every token out of the files, and reads them back in a second process',
+    async () => {
+      const store = createKeyringAccountStore({ directory, clientSecrets, service });
+      const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store });
+      const account = await app.signIn({ strategy: consentStrategy('kai@example.com') });
+      const { refreshToken, accessToken, idToken } = account.credentials;
+      const onDisk = await filesUnder(directory);
+      for (const secret of [refreshToken, accessToken, idToken])
+        expect(onDisk).not.toContain(secret);
+      expect(await store.storageOf(account.id)).toBe('secret store');
+
+      // The entry, as the keyring itself shows it: service, "<client id>/<account id>".
+      const entry = new AsyncEntry(service, `${clientSecrets.clientId}/${account.id}`);
+      expect(JSON.parse((await entry.getPassword()) ?? '{}').refresh_token).toBe(refreshToken);
+
+      // Another process, with its own store over the same folder and keyring.
+      const program = fileURLToPath(new URL('./fixtures/read-account.mjs', import.meta.url));
+      const { stdout } = await run(process.execPath, [
+        program,
+        directory,
+        sandbox.clientSecretsPath,
+        service,
+      ]);
+      expect(JSON.parse(stdout)).toEqual({
+        id: account.id,
+        email: 'kai@example.com',
+        tokens: 'same',
+      });
+
+      // Signing out revokes, deletes the file, and removes the keyring entry.
+      expect((await app.signOut()).revocation).toBe('revoked');
+      expect(await entry.getPassword()).toBeNull();
+      expect(await store.accounts()).toEqual([]);
+    },
+  );
+
+  withStore(
+    'sends one refresh when two programs find the access token expired at once',
+    async () => {
+      const store = createKeyringAccountStore({ directory, clientSecrets, service });
+      const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store });
+      const account = await app.signIn({ strategy: consentStrategy('kai@example.com') });
+      await store.account(account.id).save({ ...account.credentials, expiresAt: Date.now() - 1 });
+      const refreshes = sandbox.counters.refreshGrants;
+      const other = createInstalledApp({
+        clientSecrets,
+        scopes: SCOPES,
+        store: createKeyringAccountStore({ directory, clientSecrets, service }),
+      });
+      const [first, second] = await Promise.all([app.getCredentials(), other.getCredentials()]);
+      expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
+      expect(first.credentials.accessToken).toBe(second.credentials.accessToken);
+      await app.signOut();
+    },
+  );
+
+  withStore('moves an existing authorized_user file into the keyring only when asked', async () => {
+    const plain = createFileAccountStore({ directory, clientSecrets });
+    const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store: plain });
+    const account = await app.signIn({ strategy: consentStrategy('kai@example.com') });
+    const store = createKeyringAccountStore({ directory, clientSecrets, service });
+    expect(await store.storageOf(account.id)).toBe('file');
+    expect((await store.account(account.id).load())?.refreshToken).toBe(
+      account.credentials.refreshToken,
+    );
+    expect(await store.moveSecrets(account.id)).toBe(true);
+    expect(await filesUnder(directory)).not.toContain(account.credentials.refreshToken);
+    expect((await store.account(account.id).load())?.refreshToken).toBe(
+      account.credentials.refreshToken,
+    );
+    await createInstalledApp({ clientSecrets, scopes: SCOPES, store }).signOut();
+  });
+
+  withStore('reports a working store', async () => {
+    expect(await keyringStatus({ service })).toEqual({ available: true, name: keyringName() });
+  });
+});
+
+describe('without a credential store', () => {
+  it('names the store and what to do on each platform', () => {
+    expect(['linux', 'darwin', 'win32'].map((p) => keyringName(p as NodeJS.Platform))).toEqual([
+      'the Secret Service keyring',
+      'the macOS Keychain',
+      'the Windows Credential Manager',
+    ]);
+    for (const platform of ['linux', 'darwin', 'win32'] as const)
+      expect(keyringHint(platform)).toMatch(/or use the file store\.$/);
+  });
+
+  it('says so, with what to do, when no Secret Service answers (a session without a bus)', async () => {
+    if (process.platform !== 'linux') return;
+    // A process with no session bus to find: no address, no runtime folder with one.
+    const program = fileURLToPath(new URL('./fixtures/no-keyring.mjs', import.meta.url));
+    const { stdout } = await run(process.execPath, [program, service], {
+      env: { PATH: process.env.PATH, HOME: await mkdtemp(join(tmpdir(), 'no-bus-')) },
+    });
+    const { status, error } = JSON.parse(stdout);
+    expect(status).toMatchObject({
+      available: false,
+      name: 'the Secret Service keyring',
+      hint: expect.stringMatching(/^No Secret Service answered on the session bus/),
+    });
+    expect(error).toMatchObject({
+      code: 'TOKEN_STORE_ERROR',
+      message: expect.stringMatching(/^Cannot save in the Secret Service keyring: /),
+      hint: expect.stringContaining('or use the file store'),
+    });
+  });
+
+  it('turns every failure of the platform store into a TOKEN_STORE_ERROR naming it', async () => {
+    // The native binding is the boundary: here it fails as it does with no Secret Service.
+    const refused = async () => {
+      throw new Error("Couldn't access platform storage: AccessDenied");
+    };
+    const failing = () => ({
+      getPassword: refused,
+      setPassword: refused,
+      deleteCredential: refused,
+    });
+    const secrets = secretStoreOver(failing, { service, namespace: 'client' });
+    const name = keyringName();
+    for (const [operation, doing] of [
+      [() => secrets.get('a'), 'read from'],
+      [() => secrets.set('a', 'x'), 'save in'],
+      [() => secrets.delete('a'), 'delete from'],
+    ] as const) {
+      expect(await failure(operation())).toMatchObject({
+        code: 'TOKEN_STORE_ERROR',
+        message: `Cannot ${doing} ${name}: Couldn't access platform storage: AccessDenied.`,
+        hint: keyringHint(),
+      });
+    }
+    expect(await statusOver(failing, service)).toEqual({
+      available: false,
+      name,
+      reason: "Couldn't access platform storage: AccessDenied",
+      hint: keyringHint(),
+    });
+    // A binding that rejects with something other than an Error is reported the same way.
+    const odd = async () => Promise.reject('locked');
+    const oddEntry = () => ({ getPassword: odd, setPassword: odd, deleteCredential: odd });
+    expect(
+      (await failure(secretStoreOver(oddEntry, { service, namespace: 'c' }).get('a'))).message,
+    ).toBe(`Cannot read from ${name}: locked.`);
+    expect(await statusOver(oddEntry, service)).toMatchObject({
+      available: false,
+      reason: 'locked',
+    });
+  });
+
+  it('refuses a store without a service name, before touching the keyring', () => {
+    expect(() => createKeyringAccountStore({ directory, clientSecrets, service: ' ' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+  });
+});
