@@ -107,6 +107,42 @@ describe('accounts whose secrets live in a secret store', () => {
     expect(await store.moveSecrets(account.id)).toBe(false); // already moved
   });
 
+  it('save a new account as a file when the program chooses so, and never ask the secret store about it', async () => {
+    const asked: string[] = [];
+    const broken: SecretStore = {
+      description: 'a broken vault',
+      get: async (key) => {
+        asked.push(`get ${key}`);
+        throw new InstalledOAuthError('TOKEN_STORE_ERROR', 'The vault is gone.');
+      },
+      set: async (key) => {
+        asked.push(`set ${key}`);
+        throw new InstalledOAuthError('TOKEN_STORE_ERROR', 'The vault is gone.');
+      },
+      delete: async (key) => {
+        asked.push(`delete ${key}`);
+        throw new InstalledOAuthError('TOKEN_STORE_ERROR', 'The vault is gone.');
+      },
+    };
+    let decisions = 0;
+    const store = createFileAccountStore({
+      directory,
+      clientSecrets,
+      secrets: broken,
+      newAccountStorage: () => {
+        decisions++;
+        return 'file';
+      },
+    });
+    const app = createInstalledApp({ clientSecrets, scopes, store });
+    const account = await signInAlice(store);
+    expect(decisions).toBe(1);
+    expect(await store.storageOf(account.id)).toBe('file');
+    await app.getCredentials({ forceRefresh: true });
+    expect((await app.signOut()).revocation).toBe('revoked');
+    expect(asked).toEqual([]);
+  });
+
   it('say what to do when the secret is gone, or the file is opened without its store', async () => {
     const vault = memorySecrets();
     const store = createFileAccountStore({ directory, clientSecrets, secrets: vault.store });

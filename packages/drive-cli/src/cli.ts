@@ -10,6 +10,7 @@ Environment:
   DRIVE_CLI_CLIENT_SECRETS       default for --client-secrets
   DRIVE_CLI_CONFIG_DIR           default for --config-dir
   DRIVE_CLI_ACCOUNT              default for --account
+  DRIVE_CLI_INSECURE_STORAGE=1   like --insecure-storage: keep new sign-ins in files, not the keyring
   BROWSER                        command that opens the sign-in link (run without a shell, URL last)
   OAUTHLIB_INSECURE_TRANSPORT=1  allow http:// endpoints on loopback hosts only (tests, sandbox)
   DRIVE_CLI_API_ROOT             Drive API root URL (default https://www.googleapis.com/)
@@ -21,9 +22,11 @@ Exit codes:
   4 authorization not completed (denied, timed out, bad paste)  5 sign in again
   6 network or server error  7 local storage error  130 interrupted
 
-Each signed-in account is stored in <config-dir>/accounts/<account id>.json (mode 0600), in the
-"authorized_user" format that Google's client libraries read. Progress and the sign-in link go
-to stderr; results go to stdout.`;
+Each signed-in account's tokens are kept in the operating system's keyring (macOS Keychain,
+Windows Credential Manager, the Secret Service on Linux) when one works, with what is not secret
+in <config-dir>/accounts/<account id>.json; without a keyring, or with --insecure-storage, the
+whole "authorized_user" file that Google's libraries read is kept there (mode 0600). Progress and
+the sign-in link go to stderr; results go to stdout.`;
 
 const COMMAND_FOOTER = '\nRun drive-cli --help for the environment variables and exit codes.';
 
@@ -60,7 +63,11 @@ function signInOptions(command: Command): Command {
     )
     .option('--host <host>', 'loopback receiver host: 127.0.0.1 or ::1 (default 127.0.0.1)')
     .option('--port <n>', 'loopback receiver port (default 0: any free port)')
-    .option('--timeout <seconds>', 'how long to wait for the sign-in (default 300)');
+    .option('--timeout <seconds>', 'how long to wait for the sign-in (default 300)')
+    .option(
+      '--insecure-storage',
+      'keep a new sign-in in a file (mode 0600) instead of the OS keyring (default: $DRIVE_CLI_INSECURE_STORAGE)',
+    );
 }
 
 const accountOption = (command: Command) =>
@@ -163,6 +170,18 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
   define('token', 'print a valid access token on stdout, refreshing it if needed', commands.token, [
     accountOption,
   ]);
+  define(
+    'migrate',
+    'move accounts kept in files into the OS keyring (all of them, or --account)',
+    commands.migrate,
+    [accountOption],
+  );
+  define(
+    'export',
+    'print an account as "authorized_user" JSON, for Google\'s libraries and gcloud (redirect it to a file)',
+    commands.exportAccount,
+    [accountOption],
+  );
 
   try {
     await program.parseAsync(args, { from: 'user' });

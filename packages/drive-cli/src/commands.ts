@@ -1,5 +1,11 @@
 import { rename } from 'node:fs/promises';
-import { type Account, accountOf, isInstalledOAuthError } from '@installed-oauth/core';
+import {
+  type Account,
+  accountOf,
+  isInstalledOAuthError,
+  toAuthorizedUserJson,
+} from '@installed-oauth/core';
+import { keyringName, keyringStatus } from '@installed-oauth/keyring-store';
 import { readActiveAccount, writeActiveAccount } from './active-account.js';
 import { listFiles, TokenRejected } from './drive.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -8,6 +14,7 @@ import { formatFiles } from './output.js';
 import {
   accountNamed,
   freshAccount,
+  KEYRING_SERVICE,
   nameOf,
   nameOfId,
   openSession,
@@ -15,6 +22,7 @@ import {
   say,
   selectedAccount,
   signIn,
+  storageWords,
   unusableFile,
 } from './session.js';
 import type { Settings } from './settings.js';
@@ -31,15 +39,19 @@ const SIGNED_OUT = {
     `Deleted the unusable ${path}; there was nothing in it to revoke.`,
 };
 
-function signedInLine(session: Session, account: Account): string {
-  return `Signed in as ${nameOf(account)}. Credentials saved to ${session.store.pathOf(account.id)}.`;
+async function signedInLine(session: Session, account: Account): Promise<string> {
+  const where =
+    (await session.store.storageOf(account.id)) === 'secret store'
+      ? `in ${await storageWords(session, account.id)}`
+      : `to ${session.store.pathOf(account.id)}`;
+  return `Signed in as ${nameOf(account)}. Credentials saved ${where}.`;
 }
 
 /** `drive-cli ls`: the files most recently modified by the user (signing in first if needed). */
 export async function ls(settings: Settings, io: Io): Promise<void> {
   const session = await openSession(settings, io);
   let { account, signedIn } = await freshAccount(session, { signInIfNeeded: true });
-  if (signedIn) say(io, signedInLine(session, account));
+  if (signedIn) say(io, await signedInLine(session, account));
   const request = {
     apiRoot: settings.apiRoot,
     limit: settings.limit,
@@ -76,7 +88,7 @@ export async function login(settings: Settings, io: Io): Promise<void> {
   const session = await openSession(settings, io, { replaceUnusableLegacyFile: true });
   await moveAsideUnusableAccounts(session);
   const account = await signIn(session);
-  say(io, signedInLine(session, account));
+  say(io, await signedInLine(session, account));
   const others = (await session.store.accounts()).filter((id) => id !== account.id);
   if (others.length > 0) say(io, `${nameOf(account)} is now the active account.`);
 }
@@ -164,7 +176,8 @@ interface AccountReport {
   grant: Grant;
   problem?: string;
   credentialsPath: string;
-  storage: 'file';
+  /** Where the tokens are: the OS keyring (the file then holds what is not secret), or the file. */
+  storage: 'keyring' | 'file';
 }
 
 /**
@@ -195,7 +208,10 @@ export async function status(settings: Settings, io: Io): Promise<void> {
       accessTokenExpiresAt: null,
       grant: settings.offline ? 'unchecked' : 'valid',
       credentialsPath: session.store.pathOf(id),
-      storage: 'file',
+      storage:
+        (await session.store.storageOf(id).catch(() => 'file')) === 'secret store'
+          ? 'keyring'
+          : 'file',
     };
     reports.push(report);
     let stored: Awaited<ReturnType<Session['app']['getCredentials']>>['credentials'] | undefined;
@@ -266,11 +282,59 @@ function statusText(session: Session, reports: AccountReport[]): string {
       `    Grant:         ${GRANT_WORDS[report.grant]}${report.problem ? ` (${report.problem})` : ''}`,
       `    Scopes:        ${neutralise(report.scopes.join(' ')) || 'unknown'}`,
       `    Access token:  expires ${expires}`,
-      `    Stored in:     ${report.credentialsPath} (file, mode 0600)`,
+      report.storage === 'keyring'
+        ? `    Stored in:     ${keyringName()} (details in ${report.credentialsPath})`
+        : `    Stored in:     ${report.credentialsPath} (file, mode 0600)`,
     );
   }
   lines.push(`Client ID: ${neutralise(session.clientSecrets.clientId)}`, '');
   return lines.join('\n');
+}
+
+/**
+ * `drive-cli migrate`: moves accounts kept in files into the OS keyring, on request only. The
+ * keyring entry is written before the file loses its tokens, so a failure loses nothing.
+ */
+export async function migrate(settings: Settings, io: Io): Promise<void> {
+  const session = await openSession(settings, io);
+  const ids = settings.account
+    ? [await accountNamed(session, settings.account)]
+    : await session.store.accounts();
+  const status = await keyringStatus({ service: KEYRING_SERVICE });
+  if (!status.available) {
+    throw new CliError(
+      ExitCode.localStorage,
+      `Cannot move the credentials into ${status.name}: ${neutralise(status.reason)}.`,
+      status.hint,
+    );
+  }
+  let moved = 0;
+  await session.store.withLock(async () => {
+    for (const id of ids) {
+      if (!(await session.store.moveSecrets(id))) continue;
+      moved++;
+      say(io, `Moved ${await nameOfId(session, id)} into ${await storageWords(session, id)}.`);
+    }
+  });
+  if (moved === 0) say(io, `Nothing to move: every account is already in ${status.name}.`);
+}
+
+/**
+ * `drive-cli export`: one account as the "authorized_user" JSON that Google's libraries and
+ * gcloud read, on stdout — never onto a terminal, where it would stay in the scrollback.
+ */
+export async function exportAccount(settings: Settings, io: Io): Promise<void> {
+  if (io.stdout.isTTY) {
+    throw new CliError(
+      ExitCode.usage,
+      'drive-cli export prints a refresh token; it does not print it onto a terminal.',
+      'Redirect it to a file of your own: drive-cli export > credentials.json (then chmod 600 it).',
+    );
+  }
+  const session = await openSession(settings, io);
+  const { account } = await freshAccount(session, { signInIfNeeded: false });
+  const json = toAuthorizedUserJson(account.credentials, session.clientSecrets);
+  io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 }
 
 /** `drive-cli token`: a valid access token on stdout, for scripts. */

@@ -13,7 +13,13 @@ import {
   createFileAccountStore,
   createFileTokenStore,
   readClientSecretsFile,
+  type StorageKind,
 } from '@installed-oauth/core/node';
+import {
+  createKeyringSecretStore,
+  keyringName,
+  keyringStatus,
+} from '@installed-oauth/keyring-store';
 import { readActiveAccount, writeActiveAccount } from './active-account.js';
 import { assertGoogleEndpoints } from './endpoints.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -31,6 +37,33 @@ export interface Session {
   store: ReturnType<typeof createFileAccountStore>;
   /** With a proxy set, for every request: token requests and Drive (see network.ts). */
   fetch: FetchLike | undefined;
+}
+
+/** The keyring "service" of drive-cli's entries; each entry is "<client id>/<account id>". */
+export const KEYRING_SERVICE = 'drive-cli';
+
+/**
+ * Where a new sign-in keeps its tokens: the OS keyring when one works, else a 0600 file, with a
+ * one-line notice saying why; `--insecure-storage` (or DRIVE_CLI_INSECURE_STORAGE) chooses the
+ * file on purpose, without asking the keyring.
+ */
+async function storageForNewAccount(settings: Settings, io: Io): Promise<StorageKind> {
+  if (settings.insecureStorage) return 'file';
+  const status = await keyringStatus({ service: KEYRING_SERVICE });
+  if (status.available) return 'secret store';
+  say(
+    io,
+    `No keyring is available here (${neutralise(status.reason)}); keeping the credentials in a file (mode 0600) instead. Pass --insecure-storage to choose that on purpose.`,
+  );
+  return 'file';
+}
+
+/** Where an account's tokens are, in words: the keyring's name, or "file". */
+export async function storageWords(session: Session, id: string): Promise<string> {
+  const path = session.store.pathOf(id);
+  return (await session.store.storageOf(id)) === 'secret store'
+    ? `${keyringName()} (details in ${path})`
+    : `${path} (file, mode 0600)`;
 }
 
 export function say(io: Io, text: string): void {
@@ -52,7 +85,17 @@ export async function openSession(
   });
   assertGoogleEndpoints(clientSecrets, settings.clientSecretsPath, settings.allowInsecureTransport);
   const fetch = await proxyAwareFetch(io.env);
-  const store = createFileAccountStore({ directory: settings.accountsDir, clientSecrets });
+  const store = createFileAccountStore({
+    directory: settings.accountsDir,
+    clientSecrets,
+    // Tokens of accounts kept in the keyring are read from it; accounts kept in files stay
+    // files (drive-cli migrate moves them). Where a new sign-in goes is decided when it is saved.
+    secrets: createKeyringSecretStore({
+      service: KEYRING_SERVICE,
+      namespace: clientSecrets.clientId,
+    }),
+    newAccountStorage: () => storageForNewAccount(settings, io),
+  });
   const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store, fetch });
   const session = { settings, io, clientSecrets, app, store, fetch };
   await takeOverLegacyFile(session, options.replaceUnusableLegacyFile === true);
@@ -83,7 +126,9 @@ async function takeOverLegacyFile(session: Session, replaceUnusable: boolean): P
     }
     if (!credentials) return;
     const id = accountOf(credentials)?.id ?? 'default';
-    if (!(await store.accounts()).includes(id)) await store.account(id).save(credentials);
+    // A file it was, a file it stays: only drive-cli migrate moves tokens into the keyring.
+    const asFile = createFileAccountStore({ directory: settings.accountsDir, clientSecrets });
+    if (!(await store.accounts()).includes(id)) await asFile.account(id).save(credentials);
     await legacy.delete();
     if (!(await readActiveAccount(settings))) await writeActiveAccount(settings, id);
     say(

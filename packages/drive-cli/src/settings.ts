@@ -26,6 +26,7 @@ export interface RawOptions {
   account?: string;
   all?: boolean;
   offline?: boolean;
+  insecureStorage?: boolean;
 }
 
 export interface Settings {
@@ -44,6 +45,8 @@ export interface Settings {
   /** status --offline */
   offline: boolean;
   allowInsecureTransport: boolean;
+  /** --insecure-storage or DRIVE_CLI_INSECURE_STORAGE: new sign-ins go to a file, not the keyring. */
+  insecureStorage: boolean;
   apiRoot: string;
   redirect: 'loopback' | 'console';
   openBrowser: boolean;
@@ -150,6 +153,11 @@ export function resolveSettings(
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
     throw usage(`--timeout must be a positive number of seconds, got "${timeoutText}".`);
   }
+  const insecureStorage =
+    options.insecureStorage === true ||
+    env.DRIVE_CLI_INSECURE_STORAGE === '1' ||
+    env.DRIVE_CLI_INSECURE_STORAGE === 'true';
+
   return {
     clientSecretsPath,
     configDir,
@@ -160,6 +168,7 @@ export function resolveSettings(
     all: options.all === true,
     offline: options.offline === true,
     allowInsecureTransport,
+    insecureStorage,
     apiRoot: apiUrl.href,
     redirect,
     openBrowser: options.browser !== false,

@@ -100,6 +100,8 @@ export async function sandboxEnv(
     HOME: process.env.HOME,
     // Node ≥ 22.1 keeps drive-cli's compile cache there; not in the tester's own home.
     XDG_CACHE_HOME: join(folder, 'cache'),
+    // Files, whatever keyring the machine has (test/keyring.test.ts tests the keyring).
+    DRIVE_CLI_INSECURE_STORAGE: '1',
     TZ: 'UTC',
     DRIVE_CLI_CLIENT_SECRETS: sandbox.clientSecretsPath,
     DRIVE_CLI_CONFIG_DIR: configDir,

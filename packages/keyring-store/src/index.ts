@@ -1,12 +1,21 @@
 import type { AccountStore, ClientSecrets, SecretStore } from '@installed-oauth/core';
-import { createFileAccountStore, type FileLockOptions } from '@installed-oauth/core/node';
-import { AsyncEntry } from '@napi-rs/keyring';
+import {
+  createFileAccountStore,
+  type FileLockOptions,
+  type StorageKind,
+} from '@installed-oauth/core/node';
 import { type KeyringStatus, secretStoreOver, statusOver } from './keyring.js';
 
 export type { KeyringStatus } from './keyring.js';
 export { keyringName } from './keyring.js';
 
-const asyncEntry = (service: string, user: string) => new AsyncEntry(service, user);
+// The native binding loads on first use: importing this package costs a program nothing until
+// it touches the keyring.
+let binding: Promise<typeof import('@napi-rs/keyring')> | undefined;
+const asyncEntry = async (service: string, user: string) => {
+  binding ??= import('@napi-rs/keyring');
+  return new (await binding).AsyncEntry(service, user);
+};
 
 export interface KeyringSecretStoreOptions {
   /** The keyring's "service" of every entry, e.g. your program's name. */
@@ -43,6 +52,11 @@ export interface KeyringAccountStoreOptions {
   service: string;
   /** Lock timing; the defaults suit interactive programs. */
   lock?: FileLockOptions | undefined;
+  /**
+   * Where a new account keeps its secrets (default: the keyring); e.g. `'file'` after
+   * {@link keyringStatus} found no keyring. Called when a new account is first saved.
+   */
+  newAccountStorage?: (() => StorageKind | Promise<StorageKind>) | undefined;
 }
 
 /**
@@ -68,7 +82,7 @@ export interface KeyringAccountStoreOptions {
 export function createKeyringAccountStore(
   options: KeyringAccountStoreOptions,
 ): ReturnType<typeof createFileAccountStore> & AccountStore {
-  const { directory, clientSecrets, service, lock } = options ?? {};
+  const { directory, clientSecrets, service, lock, newAccountStorage } = options ?? {};
   if (typeof service !== 'string' || service.trim() === '') {
     throw Object.assign(
       new TypeError(
@@ -81,6 +95,7 @@ export function createKeyringAccountStore(
     directory,
     clientSecrets,
     lock,
+    newAccountStorage,
     // Nothing touches the keyring before the first read or write; the file store checks
     // clientSecrets first.
     secrets: createKeyringSecretStore({ service, namespace: clientSecrets?.clientId }),

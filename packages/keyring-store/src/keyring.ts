@@ -8,7 +8,7 @@ export interface KeyringEntry {
 }
 
 /** Makes the entry of `user` under `service`: `@napi-rs/keyring`'s `AsyncEntry` in use. */
-export type EntryFactory = (service: string, user: string) => KeyringEntry;
+export type EntryFactory = (service: string, user: string) => KeyringEntry | Promise<KeyringEntry>;
 
 /** The platform's credential store, by the name its users know it by. */
 export function keyringName(platform: NodeJS.Platform = process.platform): string {
@@ -43,7 +43,7 @@ export function secretStoreOver(
   makeEntry: EntryFactory,
   options: { service: string; namespace: string },
 ): SecretStore {
-  const entry = (key: string) => makeEntry(options.service, `${options.namespace}/${key}`);
+  const entry = async (key: string) => makeEntry(options.service, `${options.namespace}/${key}`);
   const attempt = async <T>(doing: string, operation: () => Promise<T>): Promise<T> => {
     try {
       return await operation();
@@ -53,11 +53,12 @@ export function secretStoreOver(
   };
   return {
     description: keyringName(),
-    get: (key) => attempt('read from', async () => (await entry(key).getPassword()) ?? undefined),
-    set: (key, value) => attempt('save in', () => entry(key).setPassword(value)),
+    get: (key) =>
+      attempt('read from', async () => (await (await entry(key)).getPassword()) ?? undefined),
+    set: (key, value) => attempt('save in', async () => (await entry(key)).setPassword(value)),
     delete: (key) =>
       attempt('delete from', async () => {
-        await entry(key).deleteCredential();
+        await (await entry(key)).deleteCredential();
       }),
   };
 }
@@ -72,8 +73,8 @@ export type KeyringStatus =
  * Service can keep anything).
  */
 export async function statusOver(makeEntry: EntryFactory, service: string): Promise<KeyringStatus> {
-  const probe = makeEntry(service, 'installed-oauth-probe');
   try {
+    const probe = await makeEntry(service, 'installed-oauth-probe');
     await probe.setPassword('probe');
     await probe.deleteCredential();
     return { available: true, name: keyringName() };

@@ -12,12 +12,11 @@ import {
 } from '@installed-oauth/core';
 import { createFileAccountStore } from '@installed-oauth/core/node';
 import { runConsentAgent } from '@installed-oauth/sandbox';
-import { failure, itWith, useSandbox } from '@installed-oauth/test-support';
+import { credentialStore, failure, itWith, useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { AsyncEntry } from '@napi-rs/keyring';
 import { createKeyringAccountStore, keyringName, keyringStatus } from '../src/index.js';
 import { keyringHint, secretStoreOver, statusOver } from '../src/keyring.js';
-import { credentialStore } from './helpers.js';
 
 const run = promisify(execFile);
 const withStore = itWith(credentialStore);

@@ -4,6 +4,7 @@ export type { Need } from './machine.js';
 export {
   chromium,
   chromiumPath,
+  credentialStore,
   itWith,
   networkNamespace,
   networkNamespaceCommand,

@@ -89,3 +89,17 @@ export const root: Need = {
     return process.getuid?.() === 0 ? '' : 'needs root';
   },
 };
+
+/**
+ * The operating system's credential store, for real: on Linux, the Secret Service that the
+ * repository's scripts/with-secret-service.mjs starts around a package's tests (gnome-keyring
+ * in a private D-Bus session); on macOS and Windows, the platform's own store.
+ */
+export const credentialStore: Need = {
+  get missing() {
+    if (process.platform !== 'linux') return '';
+    return process.env.INSTALLED_OAUTH_TEST_SECRET_SERVICE === '1'
+      ? ''
+      : "needs a Secret Service: apt-get install -y gnome-keyring dbus-x11, then run the package's npm test, which starts one";
+  },
+};

@@ -5,7 +5,12 @@ import { InstalledOAuthError, invalidArgument } from '../errors.js';
 import type { AccountStore, SecretStore, TokenStore } from '../token-store.js';
 import type { FileLockOptions } from './file-lock.js';
 import { withFileLock } from './file-lock.js';
-import { createFileTokenStore, makePrivateFolder, writePrivateFile } from './file-token-store.js';
+import {
+  createFileTokenStore,
+  makePrivateFolder,
+  type StorageKind,
+  writePrivateFile,
+} from './file-token-store.js';
 import { describeFsError } from './fs-errors.js';
 
 export interface FileAccountStoreOptions {
@@ -21,6 +26,8 @@ export interface FileAccountStoreOptions {
    * as `authorized_user` files stay files until `moveSecrets(id)`.
    */
   secrets?: SecretStore | undefined;
+  /** With `secrets`: where a new account keeps its secrets (see `createFileTokenStore`). */
+  newAccountStorage?: (() => StorageKind | Promise<StorageKind>) | undefined;
 }
 
 /** Account ids become file names: the ID token's `sub`, never a path. */
@@ -52,7 +59,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
   readonly directory: string;
   pathOf(id: string): string;
   /** Where an account's secrets are kept now: its file, the secret store, or nowhere. */
-  storageOf(id: string): Promise<'file' | 'secret store' | undefined>;
+  storageOf(id: string): Promise<StorageKind | undefined>;
   /** Moves an account's secrets from its file into the secret store; true when it did. */
   moveSecrets(id: string): Promise<boolean>;
 } {
@@ -120,6 +127,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
       path: pathOf(id),
       clientSecrets,
       secrets: options.secrets ? { store: options.secrets, key: id } : undefined,
+      newFileStorage: options.newAccountStorage,
     });
 
   function account(id: string): TokenStore {

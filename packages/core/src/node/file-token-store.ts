@@ -28,7 +28,16 @@ export interface FileTokenStoreOptions {
    * only when asked, with `moveSecrets()`.
    */
   secrets?: { store: SecretStore; key: string } | undefined;
+  /**
+   * With `secrets`: where a file that does not exist yet keeps its secrets (default: the
+   * secret store). A function, so that a program can check that the secret store works, and
+   * say what it chose, only when a new account is actually saved.
+   */
+  newFileStorage?: (() => StorageKind | Promise<StorageKind>) | undefined;
 }
+
+/** Where a stored account's secrets are: in its `authorized_user` file, or in a secret store. */
+export type StorageKind = 'file' | 'secret store';
 
 const MAX_FILE_BYTES = 64 * 1024;
 
@@ -232,8 +241,8 @@ function endpointMismatch(path: string, stored: string, configured: string): Ins
 
 export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore & {
   readonly path: string;
-  /** Where the secrets are kept now: 'file', 'secret store', or undefined when nothing is stored. */
-  storage(): Promise<'file' | 'secret store' | undefined>;
+  /** Where the secrets are kept now, or undefined when nothing is stored. */
+  storage(): Promise<StorageKind | undefined>;
   /** Moves the secrets of an `authorized_user` file into the secret store; true when it did. */
   moveSecrets(): Promise<boolean>;
 } {
@@ -330,17 +339,18 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
     });
   }
 
-  async function storage(): Promise<'file' | 'secret store' | undefined> {
+  async function storage(): Promise<StorageKind | undefined> {
     const text = await readText();
     if (text === undefined) return undefined;
     return metadataOf(text) ? 'secret store' : 'file';
   }
 
   async function save(credentials: Credentials): Promise<void> {
+    if (!secrets) return writeFileForm(credentials);
     // An authorized_user file keeps its form: its secrets move only with moveSecrets().
-    if (!secrets || (await storage().catch(() => undefined)) === 'file')
-      return writeFileForm(credentials);
-    return writeSecretForm(credentials, secrets);
+    const now = await storage().catch(() => undefined);
+    const form = now ?? (await options.newFileStorage?.()) ?? 'secret store';
+    return form === 'file' ? writeFileForm(credentials) : writeSecretForm(credentials, secrets);
   }
 
   async function moveSecrets(): Promise<boolean> {
@@ -354,7 +364,9 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
 
   async function remove(): Promise<void> {
     // The secret first: a failure after it leaves a file without secrets, never the reverse.
-    if (secrets) await secrets.store.delete(secrets.key);
+    // An authorized_user file has none elsewhere (and the secret store need not even work).
+    if (secrets && (await storage().catch(() => 'secret store')) === 'secret store')
+      await secrets.store.delete(secrets.key);
     try {
       await unlink(path); // removes a link itself, never its target
     } catch (error) {

@@ -3,5 +3,5 @@ export type { FileAccountStoreOptions } from './file-account-store.js';
 export { createFileAccountStore } from './file-account-store.js';
 export type { FileLockOptions } from './file-lock.js';
 export { withFileLock } from './file-lock.js';
-export type { FileTokenStoreOptions } from './file-token-store.js';
+export type { FileTokenStoreOptions, StorageKind } from './file-token-store.js';
 export { createFileTokenStore } from './file-token-store.js';

@@ -1,0 +1,142 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { accountIdOf } from '@installed-oauth/sandbox';
+import { credentialStore, itWith, useSandbox } from '@installed-oauth/test-support';
+import { describe, expect, it } from '@jest/globals';
+import { AsyncEntry } from '@napi-rs/keyring';
+import {
+  credentialsPath,
+  readStored,
+  runCli,
+  SANDBOX_USER,
+  sandboxEnv,
+  startCli,
+} from './helpers.js';
+
+const sandbox = useSandbox();
+const withKeyring = itWith(credentialStore);
+
+/** An environment where drive-cli finds the test's Secret Service (its session bus). */
+async function keyringEnv(extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
+  const { DRIVE_CLI_INSECURE_STORAGE: _files, ...env } = await sandboxEnv(sandbox, extra);
+  return { ...env, DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS };
+}
+
+/** The keyring entry drive-cli keeps for the sandbox user, as the keyring itself shows it. */
+function keyringEntry(): AsyncEntry {
+  return new AsyncEntry('drive-cli', `${sandbox.clientId}/${accountIdOf(SANDBOX_USER)}`);
+}
+
+/** Every file under the config folder, read as text. */
+async function everythingOnDisk(env: NodeJS.ProcessEnv): Promise<string> {
+  const folder = env.DRIVE_CLI_CONFIG_DIR ?? '';
+  const names = await readdir(folder, { recursive: true });
+  const texts = await Promise.all(
+    names.map((name) => readFile(join(folder, String(name)), 'utf8').catch(() => '')),
+  );
+  return texts.join('\n');
+}
+
+describe('tokens in the operating system keyring', () => {
+  withKeyring(
+    'login keeps every token out of the config folder; ls and token work from other processes; logout removes the entry',
+    async () => {
+      const env = await keyringEnv();
+      const login = await runCli(['login'], env);
+      expect(login.code).toBe(0);
+      expect(login.stderr).toContain(
+        `Signed in as ${SANDBOX_USER}. Credentials saved in the Secret Service keyring (details in ${credentialsPath(env)}).`,
+      );
+      expect(login.stderr).not.toContain('No keyring');
+      const secrets = JSON.parse((await keyringEntry().getPassword()) ?? '{}');
+      expect(secrets.refresh_token).toBeTruthy();
+      const onDisk = await everythingOnDisk(env);
+      for (const secret of [secrets.refresh_token, secrets.token, secrets.id_token])
+        expect(onDisk).not.toContain(secret);
+
+      const ls = await runCli(['ls'], env);
+      expect(ls.code).toBe(0);
+      expect(ls.stdout.split('\n').length).toBeGreaterThan(2);
+      const token = await runCli(['token'], env);
+      expect(token).toMatchObject({ code: 0, stdout: `${secrets.token}\n` });
+
+      const status = await runCli(['status', '--offline'], env);
+      expect(status.stdout).toContain(
+        `    Stored in:     the Secret Service keyring (details in ${credentialsPath(env)})`,
+      );
+      const json = JSON.parse((await runCli(['status', '--offline', '--json'], env)).stdout);
+      expect(json.accounts[0]).toMatchObject({ storage: 'keyring' });
+
+      expect((await runCli(['logout'], env)).code).toBe(0);
+      expect(await keyringEntry().getPassword()).toBeNull();
+    },
+  );
+
+  it('falls back to a file, with a one-line notice, when no keyring answers', async () => {
+    const env = await keyringEnv({ DBUS_SESSION_BUS_ADDRESS: undefined });
+    delete env.DBUS_SESSION_BUS_ADDRESS;
+    const login = await runCli(['login'], env);
+    expect(login.code).toBe(0);
+    expect(login.stderr).toMatch(
+      /^No keyring is available here \(.+\); keeping the credentials in a file \(mode 0600\) instead\. Pass --insecure-storage to choose that on purpose\.$/m,
+    );
+    expect(login.stderr).toContain(`Credentials saved to ${credentialsPath(env)}.`);
+    expect((await readStored(env)).refresh_token).toBeTruthy();
+    expect((await runCli(['ls'], env)).code).toBe(0);
+  });
+
+  withKeyring(
+    '--insecure-storage keeps a new sign-in in a file on purpose, without a word',
+    async () => {
+      const env = await keyringEnv();
+      const login = await runCli(['login', '--insecure-storage'], env);
+      expect(login.code).toBe(0);
+      expect(login.stderr).not.toContain('keyring');
+      expect((await readStored(env)).refresh_token).toBeTruthy();
+      expect(await keyringEntry().getPassword()).toBeNull();
+      const status = await runCli(['status', '--offline'], env);
+      expect(status.stdout).toContain(
+        `    Stored in:     ${credentialsPath(env)} (file, mode 0600)`,
+      );
+      await runCli(['logout'], env);
+    },
+  );
+
+  withKeyring(
+    'migrate moves file accounts into the keyring only when asked; export writes authorized_user JSON',
+    async () => {
+      const env = await keyringEnv();
+      expect((await runCli(['login', '--insecure-storage'], env)).code).toBe(0);
+      const before = await readStored(env);
+      // A refresh does not move it: nothing moves without being asked.
+      expect((await runCli(['status'], env)).code).toBe(0);
+      expect((await readStored(env)).refresh_token).toBe(before.refresh_token);
+
+      const migrate = await runCli(['migrate'], env);
+      expect(migrate.code).toBe(0);
+      expect(migrate.stderr).toBe(
+        `Moved ${SANDBOX_USER} into the Secret Service keyring (details in ${credentialsPath(env)}).\n`,
+      );
+      expect(await everythingOnDisk(env)).not.toContain(before.refresh_token);
+      expect((await runCli(['migrate'], env)).stderr).toBe(
+        'Nothing to move: every account is already in the Secret Service keyring.\n',
+      );
+      expect((await runCli(['ls'], env)).code).toBe(0);
+
+      // To a pipe: the authorized_user JSON Google's libraries read, with the keyring's token.
+      const exported = await runCli(['export'], env);
+      expect(exported.code).toBe(0);
+      expect(JSON.parse(exported.stdout)).toMatchObject({
+        type: 'authorized_user',
+        client_id: sandbox.clientId,
+        refresh_token: before.refresh_token,
+      });
+      // Never onto a terminal.
+      const onTerminal = await startCli(['export'], env, { terminal: true }).done;
+      expect(onTerminal.code).toBe(2);
+      expect(onTerminal.stdout).not.toContain(before.refresh_token);
+      expect(onTerminal.stdout).toContain('drive-cli export > credentials.json');
+      await runCli(['logout'], env);
+    },
+  );
+});
