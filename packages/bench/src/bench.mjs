@@ -324,7 +324,7 @@ try {
   progress('Measuring production install sizes (packed tarballs, local store only)…');
   const packed = join(work, 'tarballs');
   await mkdir(packed);
-  for (const name of ['core', 'loopback', 'console', 'drive-cli'])
+  for (const name of ['core', 'loopback', 'console', 'drive-cli', 'keyring-store'])
     await pnpm(['pack', '--pack-destination', packed], join(repoRoot, 'packages', name));
   const tarballs = await readdir(packed);
   const tarball = (name) =>
@@ -337,6 +337,7 @@ try {
     '@installed-oauth/core': tarball('core'),
     '@installed-oauth/loopback': tarball('loopback'),
     '@installed-oauth/console': tarball('console'),
+    '@installed-oauth/keyring-store': tarball('keyring-store'),
   };
   await installOffline(
     join(work, 'core-alone'),

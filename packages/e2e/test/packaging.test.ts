@@ -108,6 +108,35 @@ describe('packed packages installed outside the workspace', () => {
     );
   });
 
+  it('@installed-oauth/keyring-store installs next to core, and its native binding loads', async () => {
+    const dir = await project(
+      'keyring-user',
+      {
+        dependencies: {
+          '@installed-oauth/core': `file:${tarballs.core}`,
+          '@installed-oauth/keyring-store': `file:${tarballs.keyringStore}`,
+        },
+      },
+      { '@installed-oauth/core': `file:${tarballs.core}` },
+    );
+    expect((await readdir(join(dir, 'node_modules', '@installed-oauth'))).sort()).toEqual([
+      'core',
+      'keyring-store',
+    ]);
+    // Without a session bus here, the probe answers (rather than crashing): the binding loaded.
+    await writeFile(
+      join(dir, 'probe.mjs'),
+      "import { keyringStatus } from '@installed-oauth/keyring-store';\nprocess.stdout.write(JSON.stringify(await keyringStatus({ service: 'packaging-test' })));\n",
+    );
+    const { stdout } = await exec(process.execPath, ['probe.mjs'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: dir },
+    });
+    const status = JSON.parse(stdout);
+    expect(status).toMatchObject({ name: expect.stringMatching(/^the /) });
+    expect(String(status.reason ?? '')).not.toMatch(/Cannot find|ERR_MODULE|ERR_DLOPEN|\.node/);
+  });
+
   it('drive-cli from its tarball prints help and lists files from the sandbox', async () => {
     // The packages' own versions are not on the registry yet: point their names at the tarballs.
     const dir = await project(
@@ -117,6 +146,7 @@ describe('packed packages installed outside the workspace', () => {
         '@installed-oauth/core': `file:${tarballs.core}`,
         '@installed-oauth/loopback': `file:${tarballs.loopback}`,
         '@installed-oauth/console': `file:${tarballs.console}`,
+        '@installed-oauth/keyring-store': `file:${tarballs.keyringStore}`,
       },
     );
     const bin = join(dir, 'node_modules', '.bin', 'drive-cli');
