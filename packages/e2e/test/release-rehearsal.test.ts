@@ -72,12 +72,30 @@ async function commitAll(dir: string, message: string): Promise<void> {
   await run('git', [...who, 'commit', '--quiet', '--allow-empty', '-m', message], dir);
 }
 
+/**
+ * Settings for pnpm in the copy only. The workspace's own install has verified this very
+ * lockfile against pnpm's supply-chain policies (minimum release age, trust); doing it again
+ * would ask a registry for every package's full metadata, and the copy's registry is the local
+ * one, which holds only what the packages published need. Nor does pnpm check the install
+ * before running a script: the copy was installed from that same lockfile.
+ */
+const COPY_SETTINGS = `
+# Added by the release rehearsal (packages/e2e/test/release-rehearsal.test.ts).
+minimumReleaseAge: 0
+trustPolicy: off
+verifyDepsBeforeRun: false
+`;
+
+function installCopy(): ReturnType<typeof run> {
+  return run('pnpm', ['install', '--offline', '--frozen-lockfile'], copy);
+}
+
 /** What release.yml's publish job runs, against the local registry. */
 async function versionBuildPublish(): Promise<void> {
   const registryEnv = { npm_config_registry: registry.url };
   await run('pnpm', ['changeset', 'version'], copy);
   await commitAll(copy, 'Version packages');
-  await run('pnpm', ['install', '--offline', '--frozen-lockfile'], copy);
+  await installCopy();
   await run('pnpm', ['build'], copy, { TURBO_TELEMETRY_DISABLED: '1' });
   await run('pnpm', ['changeset', 'publish'], copy, registryEnv);
 }
@@ -207,7 +225,8 @@ beforeAll(async () => {
   copy = join(work, 'repository');
   await copyRepository(copy);
   await run('git', ['init', '--quiet', '--initial-branch', 'main'], copy);
-  await run('pnpm', ['install', '--offline', '--frozen-lockfile'], copy);
+  await writeFile(join(copy, 'pnpm-workspace.yaml'), COPY_SETTINGS, { flag: 'a' });
+  await installCopy();
   await commitAll(copy, 'The repository as it is');
   await writeFile(
     join(copy, '.npmrc'),
