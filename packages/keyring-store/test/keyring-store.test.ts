@@ -149,10 +149,10 @@ describe('without a credential store', () => {
     if (process.platform !== 'linux') return;
     // A process with no session bus to find: no address, no runtime folder with one.
     const program = fileURLToPath(new URL('./fixtures/no-keyring.mjs', import.meta.url));
-    const { stdout } = await run(process.execPath, [program, service], {
-      env: { PATH: process.env.PATH, HOME: await mkdtemp(join(tmpdir(), 'no-bus-')) },
-    });
-    const { status, error } = JSON.parse(stdout);
+    const env = { PATH: process.env.PATH, HOME: await mkdtemp(join(tmpdir(), 'no-bus-')) };
+    const ask = async (what: string) =>
+      JSON.parse((await run(process.execPath, [program, what, service], { env })).stdout);
+    const [status, error] = [await ask('status'), await ask('save')];
     expect(status).toMatchObject({
       available: false,
       name: 'the Secret Service keyring',
