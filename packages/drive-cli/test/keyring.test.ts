@@ -72,6 +72,21 @@ describe('tokens in the operating system keyring', () => {
     },
   );
 
+  withKeyring(
+    'an account kept in the keyring, used where no keyring answers, says so (exit 7), never "sign in again"',
+    async () => {
+      const env = await keyringEnv();
+      expect((await runCli(['login'], env)).code).toBe(0);
+      const { DBUS_SESSION_BUS_ADDRESS: _bus, ...overSsh } = env;
+      const ls = await runCli(['ls'], overSsh);
+      expect(ls.code).toBe(7);
+      expect(ls.stderr).toMatch(/^drive-cli: Cannot read from the Secret Service keyring: /);
+      expect(ls.stderr).toContain('or use the file store');
+      expect(ls.stderr).not.toMatch(/login/);
+      expect((await runCli(['logout'], env)).code).toBe(0);
+    },
+  );
+
   it('falls back to a file, with a one-line notice, when no keyring answers', async () => {
     const env = await keyringEnv({ DBUS_SESSION_BUS_ADDRESS: undefined });
     delete env.DBUS_SESSION_BUS_ADDRESS;

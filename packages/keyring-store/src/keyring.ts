@@ -54,7 +54,15 @@ export function secretStoreOver(
   return {
     description: keyringName(),
     get: (key) =>
-      attempt('read from', async () => (await (await entry(key)).getPassword()) ?? undefined),
+      attempt('read from', async () => {
+        const value = await (await entry(key)).getPassword();
+        if (value !== null && value !== undefined) return value;
+        // Nothing there, or a store that does not answer (on Linux the kernel's key cache
+        // answers reads without a Secret Service): only a write tells them apart.
+        const status = await statusOver(makeEntry, options.service);
+        if (!status.available) throw new Error(status.reason);
+        return undefined;
+      }),
     set: (key, value) => attempt('save in', async () => (await entry(key)).setPassword(value)),
     delete: (key) =>
       attempt('delete from', async () => {

@@ -206,6 +206,30 @@ describe('without a credential store', () => {
     });
   });
 
+  it('tells an entry that is not there from a store that does not answer', async () => {
+    // As on Linux without a Secret Service: reads find nothing, writes are refused.
+    const entry = () => ({
+      getPassword: async () => null,
+      setPassword: async () => {
+        throw new Error("Couldn't access platform storage: AccessDenied");
+      },
+      deleteCredential: async () => false,
+    });
+    expect(
+      await failure(secretStoreOver(entry, { service, namespace: 'c' }).get('a')),
+    ).toMatchObject({
+      code: 'TOKEN_STORE_ERROR',
+      message: `Cannot read from ${keyringName()}: Couldn't access platform storage: AccessDenied.`,
+    });
+    // A working store with nothing under the key: simply nothing.
+    const working = () => ({
+      getPassword: async () => null,
+      setPassword: async () => {},
+      deleteCredential: async () => true,
+    });
+    expect(await secretStoreOver(working, { service, namespace: 'c' }).get('a')).toBeUndefined();
+  });
+
   it('refuses a store without a service name, before touching the keyring', () => {
     expect(() => createKeyringAccountStore({ directory, clientSecrets, service: ' ' })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
