@@ -19,9 +19,9 @@ const result = await build({
   absWorkingDir: root,
   entryPoints: { 'bin/drive-cli': 'src/bin/drive-cli.ts' },
   packages: 'bundle',
-  // https-proxy-agent is CommonJS that gaxios loads with import() and then reads a named export
-  // of: in a bundle only the default export survives, and HTTPS_PROXY broke ("HttpsProxyAgent
-  // is not a constructor"). Left to Node, whose import() of CommonJS has the named exports.
+  // gaxios imports https-proxy-agent on demand for HTTPS_PROXY; drive-cli turns gaxios's own
+  // proxy handling off and sends proxied requests through its own fetch (src/network.ts), so
+  // that import never runs: left out of the bundle, and not a dependency either.
   external: ['@installed-oauth/*', 'https-proxy-agent'],
   define: { DRIVE_CLI_VERSION: JSON.stringify(manifest.version) },
   // The bundled CommonJS packages (Google's client) call require() for Node's built-ins.
