@@ -209,21 +209,6 @@ export async function writePrivateFile(
 }
 
 /**
- * Stores credentials as an `authorized_user` JSON file (readable by google-auth-library and
- * gcloud tools), with the cached access token and its expiry:
- * - the folder is created with mode 0700 and the file with 0600 from its first byte;
- * - writes are atomic: a temporary file in the same folder, fsync, rename;
- * - a symbolic link at the path is refused, never followed into its target;
- * - a corrupt or foreign file is reported and left in place;
- * - `withLock` serialises refreshes across processes with a lock file beside it.
- *
- * @example
- * ```ts
- * const store = createFileTokenStore({ path: join(configDir, 'credentials.json'), clientSecrets });
- * await store.save(credentials);
- * ```
- */
-/**
  * Stored credentials are bound to the token endpoint that issued them (`token_uri`): a client
  * file naming another endpoint would receive the refresh token and client secret on the next
  * refresh (a file planted in the current folder, say). Refused, naming both endpoints.
@@ -239,6 +224,22 @@ function endpointMismatch(path: string, stored: string, configured: string): Ins
   );
 }
 
+/**
+ * Stores credentials as an `authorized_user` JSON file (readable by google-auth-library and
+ * gcloud tools), with the cached access token and its expiry:
+ * - the folder is created with mode 0700 and the file with 0600 from its first byte;
+ * - writes are atomic: a temporary file in the same folder, fsync, rename;
+ * - a symbolic link at the path is refused, never followed into its target;
+ * - a corrupt or foreign file is reported and left in place;
+ * - `withLock` serialises refreshes across processes with a lock file beside it;
+ * - with `secrets`, the tokens live in a secret store and the file keeps only what is not secret.
+ *
+ * @example
+ * ```ts
+ * const store = createFileTokenStore({ path: join(configDir, 'credentials.json'), clientSecrets });
+ * await store.save(credentials);
+ * ```
+ */
 export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore & {
   readonly path: string;
   /** Where the secrets are kept now, or undefined when nothing is stored. */
@@ -298,7 +299,11 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
 
   async function load(): Promise<Credentials | undefined> {
     const text = await readText();
-    if (text === undefined) return undefined;
+    return text === undefined ? undefined : credentialsIn(text);
+  }
+
+  /** The credentials a file's text holds, checked against this client and its endpoint. */
+  async function credentialsIn(text: string): Promise<Credentials> {
     const stored = await parse(text);
     if (stored.clientId !== clientSecrets.clientId) {
       throw new InstalledOAuthError(
@@ -355,10 +360,9 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
 
   async function moveSecrets(): Promise<boolean> {
     if (!secrets) throw invalidArgument('moveSecrets(): this store was given no secret store');
-    if ((await storage()) !== 'file') return false;
-    const credentials = await load();
-    if (!credentials) return false;
-    await writeSecretForm(credentials, secrets);
+    const text = await readText();
+    if (text === undefined || metadataOf(text)) return false;
+    await writeSecretForm(await credentialsIn(text), secrets);
     return true;
   }
 
