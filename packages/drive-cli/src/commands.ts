@@ -5,7 +5,7 @@ import {
   isInstalledOAuthError,
   toAuthorizedUserJson,
 } from '@installed-oauth/core';
-import { keyringName, keyringStatus } from '@installed-oauth/keyring-store';
+import { keyringStatus } from '@installed-oauth/keyring-store';
 import { readActiveAccount, writeActiveAccount } from './active-account.js';
 import { listFiles, TokenRejected } from './drive.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -22,6 +22,7 @@ import {
   say,
   selectedAccount,
   signIn,
+  storageOf,
   storageWords,
   unusableFile,
 } from './session.js';
@@ -40,10 +41,11 @@ const SIGNED_OUT = {
 };
 
 async function signedInLine(session: Session, account: Account): Promise<string> {
+  const path = session.store.pathOf(account.id);
   const where =
-    (await session.store.storageOf(account.id)) === 'secret store'
-      ? `in ${await storageWords(session, account.id)}`
-      : `to ${session.store.pathOf(account.id)}`;
+    (await storageOf(session, account.id)) === 'keyring'
+      ? `in ${storageWords('keyring', path)}`
+      : `to ${path}`;
   return `Signed in as ${nameOf(account)}. Credentials saved ${where}.`;
 }
 
@@ -208,10 +210,7 @@ export async function status(settings: Settings, io: Io): Promise<void> {
       accessTokenExpiresAt: null,
       grant: settings.offline ? 'unchecked' : 'valid',
       credentialsPath: session.store.pathOf(id),
-      storage:
-        (await session.store.storageOf(id).catch(() => 'file')) === 'secret store'
-          ? 'keyring'
-          : 'file',
+      storage: await storageOf(session, id),
     };
     reports.push(report);
     let stored: Awaited<ReturnType<Session['app']['getCredentials']>>['credentials'] | undefined;
@@ -282,9 +281,7 @@ function statusText(session: Session, reports: AccountReport[]): string {
       `    Grant:         ${GRANT_WORDS[report.grant]}${report.problem ? ` (${report.problem})` : ''}`,
       `    Scopes:        ${neutralise(report.scopes.join(' ')) || 'unknown'}`,
       `    Access token:  expires ${expires}`,
-      report.storage === 'keyring'
-        ? `    Stored in:     ${keyringName()} (details in ${report.credentialsPath})`
-        : `    Stored in:     ${report.credentialsPath} (file, mode 0600)`,
+      `    Stored in:     ${storageWords(report.storage, report.credentialsPath)}`,
     );
   }
   lines.push(`Client ID: ${neutralise(session.clientSecrets.clientId)}`, '');
@@ -313,7 +310,8 @@ export async function migrate(settings: Settings, io: Io): Promise<void> {
     for (const id of ids) {
       if (!(await session.store.moveSecrets(id))) continue;
       moved++;
-      say(io, `Moved ${await nameOfId(session, id)} into ${await storageWords(session, id)}.`);
+      const where = storageWords('keyring', session.store.pathOf(id));
+      say(io, `Moved ${await nameOfId(session, id)} into ${where}.`);
     }
   });
   if (moved === 0) say(io, `Nothing to move: every account is already in ${status.name}.`);

@@ -43,25 +43,25 @@ interface GaxiosLikeError {
   };
 }
 
-/** The first system error code (ECONNREFUSED, ENOTFOUND, …) along an error's causes. */
-function systemErrorCode(error: unknown): string | undefined {
+/** The first of an error's causes (itself included) for which `pick` finds something. */
+function alongCauses<T>(error: unknown, pick: (at: Error) => T | undefined): T | undefined {
   for (let at = error, depth = 0; at instanceof Error && depth < 8; depth++) {
-    const { code } = at as { code?: unknown };
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    const found = pick(at);
+    if (found !== undefined) return found;
     at = at.cause;
   }
   return undefined;
 }
 
+/** A system error code (ECONNREFUSED, ENOTFOUND, …) found along an error's causes. */
+const systemErrorCode = (error: unknown) =>
+  alongCauses(error, (at) => {
+    const { code } = at as { code?: unknown };
+    return typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : undefined;
+  });
+
 /** node-fetch's failure type (`max-redirect` when it stopped at a redirect), along the causes. */
-function causeType(error: unknown): unknown {
-  for (let at = error, depth = 0; at instanceof Error && depth < 8; depth++) {
-    const { type } = at as { type?: unknown };
-    if (type !== undefined) return type;
-    at = at.cause;
-  }
-  return undefined;
-}
+const causeType = (error: unknown) => alongCauses(error, (at) => (at as { type?: unknown }).type);
 
 function driveError(error: unknown, apiRoot: string): Error {
   const failure = error as GaxiosLikeError;

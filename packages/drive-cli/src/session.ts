@@ -58,10 +58,16 @@ async function storageForNewAccount(settings: Settings, io: Io): Promise<Storage
   return 'file';
 }
 
-/** Where an account's tokens are, in words: the keyring's name, or "file". */
-export async function storageWords(session: Session, id: string): Promise<string> {
-  const path = session.store.pathOf(id);
-  return (await session.store.storageOf(id)) === 'secret store'
+/** Where an account's tokens are kept now: the OS keyring, or its file. */
+export async function storageOf(session: Session, id: string): Promise<'keyring' | 'file'> {
+  return (await session.store.storageOf(id).catch(() => 'file')) === 'secret store'
+    ? 'keyring'
+    : 'file';
+}
+
+/** That place in words, for messages and `status`. */
+export function storageWords(storage: 'keyring' | 'file', path: string): string {
+  return storage === 'keyring'
     ? `${keyringName()} (details in ${path})`
     : `${path} (file, mode 0600)`;
 }
