@@ -37,6 +37,7 @@ const recorder = here('./stacks/record-browser.sh');
 const rssReporter = here('./stacks/report-rss.mjs');
 
 const progress = (text) => process.stderr.write(`${text}\n`);
+const ms = (value) => `${value.toFixed(0)} ms`;
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -186,7 +187,6 @@ async function startupBreakdown() {
 
 /** The paragraph under the start-up table: how far each target is, and what takes the time. */
 function startupVerdict(startup, byName) {
-  const ms = (value) => `${value.toFixed(0)} ms`;
   const bare = byName['bare `node -e 0`'].median;
   const url = byName['drive-cli: start → URL handed to the browser'].median;
   const ls = byName['drive-cli ls, stored credentials'].median;
@@ -418,7 +418,6 @@ try {
   }
 
   // --------------------------------------------------------------------------------------------
-  const ms = (value) => `${value.toFixed(0)} ms`;
   const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
   const byName = Object.fromEntries(results.rows.map((entry) => [entry.what, entry]));
   const cliUrlRatio = byName['drive-cli: start → URL handed to the browser'].ratio;

@@ -1,4 +1,4 @@
-import type { AccountStore, ClientSecrets, SecretStore } from '@installed-oauth/core';
+import type { ClientSecrets, SecretStore } from '@installed-oauth/core';
 import {
   createFileAccountStore,
   type FileLockOptions,
@@ -81,7 +81,7 @@ export interface KeyringAccountStoreOptions {
  */
 export function createKeyringAccountStore(
   options: KeyringAccountStoreOptions,
-): ReturnType<typeof createFileAccountStore> & AccountStore {
+): ReturnType<typeof createFileAccountStore> {
   const { directory, clientSecrets, service, lock, newAccountStorage } = options ?? {};
   if (typeof service !== 'string' || service.trim() === '') {
     throw Object.assign(
