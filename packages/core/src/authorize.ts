@@ -17,7 +17,6 @@ import {
   type RedirectStrategy,
   SPECIFICATION_VERSION,
 } from './redirect-strategy.js';
-import { revokeCredentials } from './revoke.js';
 
 export interface AuthorizeOptions {
   /** From {@link parseClientSecrets} or `readClientSecretsFile`. */
@@ -43,7 +42,13 @@ export interface AuthorizeOptions {
   includeGrantedScopes?: boolean | undefined;
   /** Any further authorization parameters (`hd`, `enable_granular_consent`, …). */
   extraParameters?: Readonly<Record<string, string>> | undefined;
-  /** Fail with `SCOPES_NOT_GRANTED` unless every scope was granted (default true). */
+  /**
+   * Fail with `SCOPES_NOT_GRANTED` unless every scope was granted (default true). With `false`
+   * the credentials come back with the scopes the user left ticked; `missingScopes(credentials,
+   * scopes)` lists the others, to turn off what needs them or to ask again for just those
+   * (with `includeGrantedScopes: true`). Either way nothing is revoked: Google keeps one grant
+   * per account and client, so revoking these tokens would end the account's other sign-ins.
+   */
   requireAllScopes?: boolean | undefined;
   /** A fetch to use for the token request (tests, proxies). */
   fetch?: FetchLike | undefined;
@@ -329,14 +334,8 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
     receivedAt: Date.now(),
     requestedScopes: options.scopes,
   });
-  if (options.requireAllScopes !== false) {
-    try {
-      assertScopesGranted(credentials, options.scopes);
-    } catch (error) {
-      // The caller gets no tokens: end the grant they belong to rather than leave it live.
-      await revokeCredentials({ clientSecrets, credentials, fetch: options.fetch }).catch(() => {});
-      throw error;
-    }
-  }
+  // A partial grant is never revoked: it is part of the account's one grant with this client,
+  // and revoking it would end every other sign-in of that account, on other machines too.
+  if (options.requireAllScopes !== false) assertScopesGranted(credentials, options.scopes);
   return credentials;
 }

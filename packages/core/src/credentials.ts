@@ -1,4 +1,5 @@
 import { InstalledOAuthError } from './errors.js';
+import { describeScope } from './scope-descriptions.js';
 
 /** What an authorization or a refresh gives: the tokens and what they allow. */
 export interface Credentials {
@@ -95,17 +96,20 @@ export function missingScopes(credentials: Credentials, requested: readonly stri
 /**
  * Throws unless every requested scope was granted. Google lets users untick scopes on the
  * consent screen; a program that needs them should say so instead of failing later with 403.
+ * The message names each missing permission in the consent screen's words.
  *
- * @throws {InstalledOAuthError} `SCOPES_NOT_GRANTED`, with `details.missingScopes`.
+ * @throws {InstalledOAuthError} `SCOPES_NOT_GRANTED`, with `details.missingScopes` and
+ *   `details.grantedScopes`.
  */
 export function assertScopesGranted(credentials: Credentials, requested: readonly string[]): void {
   const missing = missingScopes(credentials, requested);
   if (missing.length === 0) return;
+  const permissions = missing.map((scope) => `"${describeScope(scope)}"`).join(', ');
   throw new InstalledOAuthError(
     'SCOPES_NOT_GRANTED',
-    `The authorization did not grant ${missing.length === 1 ? 'the scope' : 'the scopes'} ${missing.join(', ')}.`,
+    `The consent screen was left with ${missing.length === 1 ? 'a permission' : 'permissions'} unticked: ${permissions}.`,
     {
-      hint: 'Sign in again and leave every requested permission ticked on the consent screen.',
+      hint: `Sign in again and leave ${missing.length === 1 ? 'that box' : 'those boxes'} ticked on the consent screen.`,
       details: { missingScopes: missing, grantedScopes: [...credentials.scopes] },
     },
   );

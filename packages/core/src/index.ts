@@ -39,4 +39,5 @@ export type { RefreshOptions } from './refresh.js';
 export { refreshCredentials } from './refresh.js';
 export type { RevokeOptions, RevokeResult } from './revoke.js';
 export { revokeCredentials } from './revoke.js';
+export { describeScope } from './scope-descriptions.js';
 export type { AccountStore, SecretStore, TokenStore } from './token-store.js';

@@ -215,11 +215,8 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
     });
     const second = accountOf(credentials);
     if (second?.id !== identity?.id || !credentials.refreshToken) {
-      // The caller never gets these tokens: end their grant, unless it is one of an account
-      // stored here (revoking would end that account's stored sign-in too).
-      const storedHere = (await store.accounts()).includes(second?.id ?? DEFAULT_ACCOUNT);
-      if (!storedHere)
-        await revokeCredentials({ clientSecrets, credentials, fetch }).catch(() => {});
+      // These tokens are dropped, not revoked: they belong to that account's one grant with
+      // this client, and revoking them would end its sign-ins here and on other machines.
       throw new InstalledOAuthError(
         'AUTHORIZATION_FAILED',
         second?.id !== identity?.id

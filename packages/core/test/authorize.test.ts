@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   authorize,
   type ClientSecrets,
+  describeScope,
   InstalledOAuthError,
+  missingScopes,
   parseClientSecrets,
   type RedirectStrategy,
 } from '../src/index.js';
@@ -211,7 +213,7 @@ describe('authorize() against the sandbox authorization server', () => {
     expectNoSecrets(`${error.message} ${error.hint}`, [code, 'GOCSPX-wrong', sandbox.clientSecret]);
   });
 
-  it('fails with SCOPES_NOT_GRANTED when a requested scope was not granted, revoking what it got', async () => {
+  it('fails with SCOPES_NOT_GRANTED when a requested scope was not granted, and revokes nothing', async () => {
     const revocations = sandbox.counters.revocations;
     const error = await failure(
       authorize({
@@ -221,9 +223,44 @@ describe('authorize() against the sandbox authorization server', () => {
       }),
     );
     expect(error.code).toBe('SCOPES_NOT_GRANTED');
-    // The tokens obtained are not handed out, and the grant they belong to is ended.
-    expect(sandbox.counters.revocations).toBe(revocations + 1);
+    expect(error.message).toBe(
+      'The consent screen was left with a permission unticked: "View your email messages and settings".',
+    );
+    expect(error.hint).toBe('Sign in again and leave that box ticked on the consent screen.');
     expect(error.details.missingScopes).toEqual(['https://www.googleapis.com/auth/gmail.readonly']);
+    expect(error.details.grantedScopes).toEqual([DRIVE_SCOPE]);
+    // The tokens are part of the account's one grant with this client: revoking them would end
+    // its other sign-ins.
+    expect(sandbox.counters.revocations).toBe(revocations);
+  });
+
+  it('names an unticked Drive box in the words of the consent screen', async () => {
+    const error = await failure(
+      authorize({
+        clientSecrets,
+        scopes: ['openid', 'email', DRIVE_SCOPE],
+        strategy: agentStrategy({ untick: [DRIVE_SCOPE] }),
+      }),
+    );
+    expect(error.code).toBe('SCOPES_NOT_GRANTED');
+    expect(error.message).toBe(
+      'The consent screen was left with a permission unticked: "See information about your Google Drive files".',
+    );
+    expect(error.details.grantedScopes).toEqual(expect.arrayContaining(['openid', 'email']));
+  });
+
+  it('with requireAllScopes: false, returns the granted scopes; missingScopes() lists the rest', async () => {
+    const scopes = ['openid', 'email', DRIVE_SCOPE];
+    const credentials = await authorize({
+      clientSecrets,
+      scopes,
+      strategy: agentStrategy({ untick: [DRIVE_SCOPE] }),
+      requireAllScopes: false,
+    });
+    expect([...credentials.scopes].sort()).toEqual(['email', 'openid']);
+    expect(missingScopes(credentials, scopes)).toEqual([DRIVE_SCOPE]);
+    expect(describeScope(DRIVE_SCOPE)).toBe('See information about your Google Drive files');
+    expect(describeScope('https://example.com/own-scope')).toBe('https://example.com/own-scope');
   });
 });
 

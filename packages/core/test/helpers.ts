@@ -24,6 +24,8 @@ export interface AgentStrategyOptions {
   deny?: boolean;
   /** The e-mail address the "user" signs in with (the sandbox takes any). */
   login?: string;
+  /** Scopes whose box the "user" clears on the consent screen. */
+  untick?: readonly string[];
   redirectUri?: string;
   /** Rewrite what the "browser" brought back before returning it (to test core's checks). */
   tamper?: (parameters: URLSearchParams) => URLSearchParams;
@@ -49,6 +51,7 @@ export function agentStrategy(
       const { redirectUrl } = await runConsentAgent(url.href, {
         deny: options.deny,
         login: options.login,
+        untick: options.untick,
         deliver: false,
       });
       const parameters = new URL(redirectUrl).searchParams;

@@ -362,12 +362,13 @@ describe('createInstalledApp(): files it cannot use', () => {
       'The second sign-in, asked for to get a refresh token, was completed with another account.',
     );
     expect((await app().accounts()).map((account) => account.id)).toEqual([BOB_ID]);
-    // Bob's tokens from that round are discarded but not revoked: that would end the grant of
-    // the Bob stored here too.
+    // Bob's tokens from that round are dropped, not revoked: that would end the grant of the
+    // Bob stored here too.
     expect(sandbox.counters.revocations).toBe(revocations);
     expect((await app().getCredentials({ account: BOB, forceRefresh: true })).id).toBe(BOB_ID);
 
-    // Carol is not stored here: her discarded tokens are revoked.
+    // Carol is not stored here, but her tokens are not revoked either: her one grant with this
+    // client may hold a sign-in on another machine.
     const carolFirst = [ALICE, 'carol@example.com'];
     const toCarol = {
       ...strategy,
@@ -375,7 +376,35 @@ describe('createInstalledApp(): files it cannot use', () => {
         agentStrategy({ login: carolFirst.shift() ?? BOB }).receive(request),
     };
     expect((await failure(app().signIn({ strategy: toCarol }))).code).toBe('AUTHORIZATION_FAILED');
-    expect(sandbox.counters.revocations).toBe(revocations + 1);
+    expect(sandbox.counters.revocations).toBe(revocations);
+  });
+});
+
+describe('createInstalledApp(): a box left unticked (granular consent)', () => {
+  it('keeps the stored sign-in working when a second sign-in leaves Drive unticked', async () => {
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const revocations = sandbox.counters.revocations;
+
+    const error = await failure(
+      app().signIn({ strategy: agentStrategy({ login: ALICE, untick: [DRIVE_SCOPE] }) }),
+    );
+
+    expect(error.code).toBe('SCOPES_NOT_GRANTED');
+    expect(error.message).toContain('"See information about your Google Drive files"');
+    expect(sandbox.counters.revocations).toBe(revocations);
+    // The stored account is the first sign-in's, and its refresh token still refreshes.
+    const stored = await app().getCredentials({ account: ALICE, forceRefresh: true });
+    expect(stored.id).toBe(ALICE_ID);
+    expect(stored.credentials.scopes).toContain(DRIVE_SCOPE);
+  });
+
+  it('stores nothing when the first sign-in leaves Drive unticked', async () => {
+    const error = await failure(
+      app().signIn({ strategy: agentStrategy({ login: ALICE, untick: [DRIVE_SCOPE] }) }),
+    );
+    expect(error.code).toBe('SCOPES_NOT_GRANTED');
+    expect(error.details.missingScopes).toEqual([DRIVE_SCOPE]);
+    expect(await app().accounts()).toEqual([]);
   });
 });
 

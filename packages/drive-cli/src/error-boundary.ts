@@ -33,6 +33,10 @@ function exitCodeOf(error: InstalledOAuthError): ExitCodeValue {
 }
 
 function hintOf(error: InstalledOAuthError): string | undefined {
+  // Nothing was stored or revoked (core never revokes a partial grant: Google keeps one grant
+  // per account and client, shared with every other sign-in of that account).
+  if (error.code === 'SCOPES_NOT_GRANTED')
+    return 'drive-cli needs it to list your files. Nothing stored here changed: run drive-cli login again and leave that box ticked.';
   if (error.code === 'INVALID_CLIENT_SECRETS' && error.details.reason === 'other-endpoint')
     return 'Use the client_secret.json this account signed in with. If you downloaded it again on purpose, run drive-cli login to replace the credentials.';
   return error.hint;

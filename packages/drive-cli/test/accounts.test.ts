@@ -54,6 +54,44 @@ const activeOf = async (env: NodeJS.ProcessEnv) =>
     (account: { active: boolean }) => account.active,
   )?.email;
 
+const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
+
+describe('a box left unticked on the consent screen', () => {
+  it('keeps the stored sign-in working, names the permission, and exits 4', async () => {
+    const env = await signedInEnv(sandbox);
+    const revocations = sandbox.counters.revocations;
+
+    const partial = await runCli(['login'], {
+      ...env,
+      BROWSER: `${agent} --untick ${DRIVE_SCOPE}`,
+    });
+
+    expect(partial.code).toBe(4);
+    expect(partial.stderr).toContain(
+      'drive-cli: The consent screen was left with a permission unticked: "See information about your Google Drive files".',
+    );
+    expect(partial.stderr).toContain(
+      'drive-cli needs it to list your files. Nothing stored here changed: run drive-cli login again and leave that box ticked.',
+    );
+    expect(sandbox.counters.revocations).toBe(revocations);
+    // status refreshes with the stored refresh token: it still works at the server.
+    const status = await runCli(['status'], env);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('valid (checked with Google)');
+    expect((await runCli(['ls'], env)).code).toBe(0);
+  });
+
+  it('stores nothing when the first sign-in leaves Drive unticked', async () => {
+    const env = await sandboxEnv(sandbox, { BROWSER: `${agent} --untick ${DRIVE_SCOPE}` });
+    const result = await runCli(['login'], env);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('"See information about your Google Drive files"');
+    expect(existsSync(credentialsPath(env))).toBe(false);
+    const status = await runCli(['status', '--offline'], env);
+    expect(status.code).toBe(5);
+  });
+});
+
 describe('several Google accounts', () => {
   it('lists as each, switches, and lists every account in status with the active one marked', async () => {
     const env = await twoAccounts();

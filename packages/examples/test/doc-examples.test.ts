@@ -23,6 +23,8 @@ const GIVEN: Record<string, string> = {
   refreshCredentials: "import { refreshCredentials } from '@installed-oauth/core';",
   revokeCredentials: "import { revokeCredentials } from '@installed-oauth/core';",
   isExpired: "import { isExpired } from '@installed-oauth/core';",
+  missingScopes: "import { missingScopes } from '@installed-oauth/core';",
+  describeScope: "import { describeScope } from '@installed-oauth/core';",
   parseClientSecrets: "import { parseClientSecrets } from '@installed-oauth/core';",
   InstalledOAuthError: "import { InstalledOAuthError } from '@installed-oauth/core';",
   defineStrategy: "import { defineStrategy } from '@installed-oauth/core';",

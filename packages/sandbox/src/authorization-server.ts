@@ -75,8 +75,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     }),
     features: {
       devInteractions: { enabled: false },
-      // Google revokes any token presented to it; so does the sandbox.
-      revocation: { enabled: true, allowedPolicy: async () => true },
+      // Revocation is the sandbox's own handler (revocation.ts): Google's differs from RFC 7009.
       userinfo: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -120,16 +119,6 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
 
   provider.use(async (ctx, next) => {
     await next();
-    // RFC 7009 lets a server answer 200 for a token it does not know; Google answers 400
-    // invalid_token for one that is expired, revoked or unknown, and clients must cope.
-    if (ctx.oidc?.route === 'revocation' && ctx.status === 200) {
-      const { AccessToken, RefreshToken } = ctx.oidc.entities;
-      if (!AccessToken && !RefreshToken) {
-        ctx.status = 400;
-        ctx.body = { error: 'invalid_token', error_description: 'Token expired or revoked' };
-      }
-      return;
-    }
     const body = ctx.body as Record<string, unknown> | undefined;
     if (ctx.oidc?.route !== 'token' || !body || typeof body.access_token !== 'string') return;
     // Google omits refresh_token from refresh responses; clients must keep the one they have.

@@ -3,6 +3,11 @@ export interface ConsentAgentOptions {
   deny?: boolean;
   /** The e-mail address typed on the sign-in screen (default: whatever the page pre-fills). */
   login?: string;
+  /**
+   * Scopes whose checkbox on the consent screen is cleared before clicking "Allow", as a user
+   * who leaves Drive access unticked does (default: every box stays ticked).
+   */
+  untick?: readonly string[];
   /** Request the final redirect URL, as a browser would (default true). */
   deliver?: boolean;
   /** Give up after this many milliseconds (default 120 000: a guard against hangs, not a speed claim). */
@@ -53,6 +58,14 @@ function pageText(html: string): string {
     .slice(0, 300);
 }
 
+/** The consent screen's scope checkboxes that stay ticked: all but `untick`. */
+function tickedScopes(html: string, untick: readonly string[]): string[] {
+  const boxes = html.matchAll(/<input type="checkbox"[^>]*name="scope" value="([^"]*)"/g);
+  return [...boxes]
+    .map((match) => (match[1] ?? '').replaceAll('&amp;', '&'))
+    .filter((scope) => !untick.includes(scope));
+}
+
 /**
  * Walks the sandbox's sign-in and consent screens over plain HTTP, the way a person in a
  * browser would, then requests the redirect URL the server sends the browser to.
@@ -96,6 +109,7 @@ export async function runConsentAgent(
       body.set('login', options.login ?? prefilled ?? 'sandbox.user@example.com');
     } else {
       body.set('decision', options.deny ? 'deny' : 'allow');
+      for (const scope of tickedScopes(html, options.untick ?? [])) body.append('scope', scope);
     }
     url = new URL(form.action, url);
     init = {

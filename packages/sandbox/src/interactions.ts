@@ -11,6 +11,8 @@ export interface InteractionOptions {
   accountEmail: string;
   /** When true, every consent ends in access_denied whatever the user clicks. */
   shouldDeny(): boolean;
+  /** Called for every grant the user approved, whether offline or not. */
+  onGrant(grantId: string, request: { accountId: string; clientId: string }): void;
   /** Called when the user approved an `access_type=offline` request. */
   onOfflineGrant(
     grantId: string,
@@ -20,7 +22,7 @@ export interface InteractionOptions {
 
 const MAX_FORM_BYTES = 16 * 1024;
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let body = '';
   for await (const chunk of req) {
     body += chunk;
@@ -51,15 +53,32 @@ function loginPage(uid: string, loginHint: string): string {
   );
 }
 
+/**
+ * Scopes that sign the user in. Google's consent screen lists them without a checkbox; every
+ * other scope gets a checkbox of its own, ticked at first, which the user may clear.
+ */
+export const SIGN_IN_SCOPES: ReadonlySet<string> = new Set([
+  'openid',
+  'email',
+  'profile',
+  'offline_access',
+]);
+
 function consentPage(uid: string, clientId: string, email: string, scopes: string[]): string {
-  const list = scopes.map((scope) => `<li>${escapeHtml(scope)}</li>`).join('\n');
+  const list = scopes
+    .map((scope) =>
+      SIGN_IN_SCOPES.has(scope)
+        ? `<li>${escapeHtml(scope)}</li>`
+        : `<li><label><input type="checkbox" form="consent" name="scope" value="${escapeHtml(scope)}" checked> ${escapeHtml(scope)}</label></li>`,
+    )
+    .join('\n');
   return page(
     'Grant access',
     `<h1>Sandbox app wants to access your Google Account</h1>
 <p>${escapeHtml(email)}</p>
 <p>Client <code>${escapeHtml(clientId)}</code> asks for:</p>
 <ul>${list}</ul>
-<form method="post" action="${INTERACTION_PREFIX}${escapeHtml(uid)}/consent" data-step="consent">
+<form id="consent" method="post" action="${INTERACTION_PREFIX}${escapeHtml(uid)}/consent" data-step="consent">
 <button type="submit" name="decision" value="allow" id="allow">Allow</button>
 <button type="submit" name="decision" value="deny" id="deny">Cancel</button>
 </form>`,
@@ -98,10 +117,17 @@ export function createInteractionHandler(options: InteractionOptions) {
     };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    // Only the boxes left ticked are granted; the others are rejected, so that the provider
+    // does not ask again in the same flow (Google grants what was ticked and carries on).
+    const ticked = new Set(form.getAll('scope'));
     for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
-      grant.addResourceScope(resource, scopes.join(' '));
+      const granted = scopes.filter((scope) => ticked.has(scope));
+      const rejected = scopes.filter((scope) => !ticked.has(scope));
+      if (granted.length > 0) grant.addResourceScope(resource, granted.join(' '));
+      if (rejected.length > 0) grant.rejectResourceScope(resource, rejected.join(' '));
     }
     const grantId = await grant.save();
+    options.onGrant(grantId, { accountId, clientId: String(params.client_id) });
     if (params.access_type === 'offline') {
       options.onOfflineGrant(grantId, {
         accountId,

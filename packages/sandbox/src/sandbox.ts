@@ -8,6 +8,7 @@ import { createAuthorizationServer, ROUTES } from './authorization-server.js';
 import { createDriveEmulator } from './drive-emulator.js';
 import { type DriveFile, seedDriveFiles } from './drive-files.js';
 import { createInteractionHandler, INTERACTION_PREFIX } from './interactions.js';
+import { createRevocationHandler } from './revocation.js';
 
 export interface SandboxOptions {
   /** TCP port on 127.0.0.1; default 0 (any free port). */
@@ -173,9 +174,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   provider.on('grant.error', () => {
     counters.failedGrants++;
   });
-  provider.on('grant.revoked', (_ctx, grantId: string) => {
-    counters.revocations++;
-    offlineConsents.delete(grantId); // revoking forgets the consent, as at Google
+  /** Whose each grant is ("account client"): Google keeps one grant per account and client. */
+  const grantOwners = new Map<string, string>();
+  const revocation = createRevocationHandler({
+    provider,
+    clientId,
+    clientSecret,
+    grantsOf: (grantId) => {
+      const owner = grantOwners.get(grantId);
+      if (owner === undefined) return [grantId];
+      return [...grantOwners].filter(([, who]) => who === owner).map(([id]) => id);
+    },
+    onRevoked: (grantIds) => {
+      counters.revocations++;
+      for (const id of grantIds) {
+        grantOwners.delete(id);
+        offlineConsents.delete(id); // revoking forgets the consent, as at Google
+      }
+    },
   });
   // oidc-provider keeps detailed error reasons to its events; keep the last few for tests.
   const events = provider as unknown as NodeJS.EventEmitter;
@@ -198,6 +214,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     provider,
     accountEmail,
     shouldDeny: () => state.denyConsent,
+    onGrant: (grantId, { accountId, clientId }) => {
+      grantOwners.set(grantId, `${accountId} ${clientId}`);
+    },
     // Google sends a refresh token the first time an account gives a client offline access,
     // and again only when the request says prompt=consent.
     onOfflineGrant: (grantId, { accountId, clientId, promptedConsent }) => {
@@ -226,6 +245,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (path.startsWith('/drive/')) {
       counters.driveRequests++;
       drive.handle(req, res).catch(fail);
+    } else if (path === ROUTES.revocation) {
+      revocation(req, res).catch(fail);
     } else if (path.startsWith(INTERACTION_PREFIX)) {
       interactions(req, res).catch(fail);
     } else {

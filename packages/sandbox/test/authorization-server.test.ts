@@ -231,9 +231,8 @@ describe('refresh and revocation', () => {
       expect(await refreshTokenOf('')).toBeUndefined();
       const second = await refreshTokenOf('consent');
       expect(second).toEqual(expect.any(String));
-      for (const token of [first, second]) {
-        await oidc.tokenRevocation(clientConfiguration(own), token ?? '');
-      }
+      // One revocation ends the account's whole grant with the client, both sign-ins included.
+      await oidc.tokenRevocation(clientConfiguration(own), first ?? '');
       expect(await refreshTokenOf('')).toEqual(expect.any(String));
     } finally {
       await own.close();
@@ -263,6 +262,110 @@ describe('refresh and revocation', () => {
       error: 'invalid_token',
       error_description: 'Token expired or revoked',
     });
+  });
+});
+
+describe('one grant per account and client, as at Google', () => {
+  const ALICE = 'alice@example.com';
+
+  it("ends every sign-in of the account with the client when any one of its tokens is revoked, and no one else's", async () => {
+    const config = clientConfiguration(sandbox);
+    const here = await authorize(
+      sandbox,
+      { scope: `openid email ${DRIVE_SCOPE}` },
+      { login: ALICE },
+    );
+    const elsewhere = await authorize(
+      sandbox,
+      { scope: `openid email ${DRIVE_SCOPE}` },
+      { login: ALICE },
+    );
+    const someoneElse = await authorize(sandbox, { scope: `openid email ${DRIVE_SCOPE}` });
+    const revocations = sandbox.counters.revocations;
+
+    await oidc.tokenRevocation(config, elsewhere.access_token);
+
+    expect(sandbox.counters.revocations).toBe(revocations + 1);
+    for (const ended of [here, elsewhere]) {
+      await expect(oidc.refreshTokenGrant(config, ended.refresh_token ?? '')).rejects.toMatchObject(
+        {
+          error: 'invalid_grant',
+        },
+      );
+      expect((await listFiles(sandbox, '', ended.access_token)).status).toBe(401);
+    }
+    const alive = await oidc.refreshTokenGrant(config, someoneElse.refresh_token ?? '');
+    expect((await listFiles(sandbox, '', alive.access_token)).status).toBe(200);
+  });
+
+  it('revokes a token sent without client authentication, as Google accepts', async () => {
+    const tokens = await authorize(sandbox);
+    const response = await fetch(sandbox.revocationEndpoint, {
+      method: 'POST',
+      body: new URLSearchParams({ token: tokens.refresh_token ?? '' }),
+    });
+    expect(response.status).toBe(200);
+    await expect(
+      oidc.refreshTokenGrant(clientConfiguration(sandbox), tokens.refresh_token ?? ''),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
+describe('the revocation endpoint, as Google answers', () => {
+  const revoke = (body: Record<string, string>, method = 'POST') =>
+    fetch(sandbox.revocationEndpoint, {
+      method,
+      ...(method === 'POST' ? { body: new URLSearchParams(body) } : {}),
+    });
+
+  it('refuses a wrong client secret or another client id, and other methods', async () => {
+    const tokens = await authorize(sandbox);
+    const token = tokens.refresh_token ?? '';
+    expect(
+      (await revoke({ token, client_id: sandbox.clientId, client_secret: 'GOCSPX-no' })).status,
+    ).toBe(401);
+    expect((await revoke({ token, client_id: 'another.apps.googleusercontent.com' })).status).toBe(
+      401,
+    );
+    expect((await revoke({}, 'GET')).status).toBe(405);
+    // None of these ended the grant.
+    const refreshed = await oidc.refreshTokenGrant(clientConfiguration(sandbox), token);
+    expect((await listFiles(sandbox, '', refreshed.access_token)).status).toBe(200);
+  });
+
+  it('answers 400 invalid_token for a token it does not know, or none', async () => {
+    for (const body of [{ token: 'not-a-token' }, {}]) {
+      const response = await revoke(body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: 'invalid_token',
+        error_description: 'Token expired or revoked',
+      });
+    }
+  });
+
+  it('ends the grant when given an access token, refresh token included', async () => {
+    const tokens = await authorize(sandbox);
+    expect((await revoke({ token: tokens.access_token })).status).toBe(200);
+    await expect(
+      oidc.refreshTokenGrant(clientConfiguration(sandbox), tokens.refresh_token ?? ''),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
+describe('consent checkboxes', () => {
+  it('grants only the boxes left ticked: Drive unticked leaves a sign-in without Drive', async () => {
+    const tokens = await authorize(
+      sandbox,
+      { scope: `openid email ${DRIVE_SCOPE}` },
+      { untick: [DRIVE_SCOPE] },
+    );
+    expect(tokens.scope?.split(' ').sort()).toEqual(['email', 'openid']);
+    const claims = JSON.parse(
+      Buffer.from(tokens.id_token?.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    );
+    expect(claims.email).toBe(sandbox.accountEmail);
+    expect((await listFiles(sandbox, '', tokens.access_token)).status).not.toBe(200);
   });
 });
 

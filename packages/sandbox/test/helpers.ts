@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { runConsentAgent, type Sandbox } from '../src/index.js';
+import { type ConsentAgentOptions, runConsentAgent, type Sandbox } from '../src/index.js';
 
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
 
@@ -52,10 +52,11 @@ export async function authorizationRequest(
 export async function authorize(
   sandbox: Sandbox,
   parameters: Record<string, string> = {},
+  agent: ConsentAgentOptions = {},
 ): Promise<oidc.TokenEndpointResponse> {
   const config = clientConfiguration(sandbox);
   const attempt = await authorizationRequest(config, parameters);
-  const { redirectUrl } = await runConsentAgent(attempt.url.href, { deliver: false });
+  const { redirectUrl } = await runConsentAgent(attempt.url.href, { ...agent, deliver: false });
   return oidc.authorizationCodeGrant(config, new URL(redirectUrl), {
     pkceCodeVerifier: attempt.verifier,
     expectedState: attempt.state,

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Usable as BROWSER: `BROWSER="sandbox-consent-agent" drive-cli login`. The URL is the last
-// argument. Flags: --deny (click Cancel), --login <email>, --print-redirect (print the address
-// the browser lands on to stdout: it holds the authorization code, so only for tests).
+// argument. Flags: --deny (click Cancel), --login <email>, --untick <scope> (clear that scope's
+// box on the consent screen; may be repeated), --print-redirect (print the address the browser
+// lands on to stdout: it holds the authorization code, so only for tests).
 import { parseArgs } from 'node:util';
 import { runConsentAgent } from '../consent-agent.js';
 
 const usage =
-  'usage: sandbox-consent-agent [--deny] [--login <email>] [--print-redirect] <authorization-url>';
+  'usage: sandbox-consent-agent [--deny] [--login <email>] [--untick <scope>]… [--print-redirect] <authorization-url>';
 
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -16,6 +17,7 @@ async function main(): Promise<number> {
       options: {
         deny: { type: 'boolean', default: false },
         login: { type: 'string' },
+        untick: { type: 'string', multiple: true, default: [] },
         'print-redirect': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -40,7 +42,11 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    const result = await runConsentAgent(url, { deny: values.deny, login: values.login });
+    const result = await runConsentAgent(url, {
+      deny: values.deny,
+      login: values.login,
+      untick: values.untick,
+    });
     if (values['print-redirect']) process.stdout.write(`${result.redirectUrl}\n`);
     return 0;
   } catch (error) {
