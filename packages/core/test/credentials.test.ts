@@ -72,7 +72,7 @@ describe('assertScopesGranted (granular consent)', () => {
     expect(() => assertScopesGranted(withEmail, ['openid', 'email'])).not.toThrow();
   });
 
-  it('names the scopes the user left unticked', () => {
+  it('names the scopes the user left unticked, as the scope itself when its words are unknown', () => {
     try {
       assertScopesGranted(credentials, [
         'https://www.googleapis.com/auth/drive.metadata.readonly',
@@ -83,16 +83,16 @@ describe('assertScopesGranted (granular consent)', () => {
       expect(error).toBeInstanceOf(InstalledOAuthError);
       expect((error as InstalledOAuthError).code).toBe('SCOPES_NOT_GRANTED');
       expect((error as InstalledOAuthError).message).toBe(
-        'The authorization did not grant the scope https://www.googleapis.com/auth/calendar.',
+        'The consent screen was left with a permission unticked: "https://www.googleapis.com/auth/calendar".',
       );
     }
   });
 
-  it('names every missing scope, in the plural when there are several', () => {
+  it("names every missing scope in the consent screen's words, in the plural when there are several", () => {
     expect(() =>
       assertScopesGranted(credentials, ['email', 'https://www.googleapis.com/auth/calendar']),
     ).toThrow(
-      'The authorization did not grant the scopes email, https://www.googleapis.com/auth/calendar.',
+      'The consent screen was left with permissions unticked: "See your primary Google Account email address", "https://www.googleapis.com/auth/calendar".',
     );
   });
 });
