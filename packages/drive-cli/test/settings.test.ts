@@ -1,9 +1,19 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountIdOf, consentAgentPath } from '@installed-oauth/sandbox';
-import { useSandbox } from '@installed-oauth/test-support';
+import { itWith, root, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { expectNoSecret, runCli, SANDBOX_USER, sandboxEnv } from './helpers.js';
 
@@ -60,6 +70,46 @@ describe("Node's compile cache", () => {
     const again = await runCli(['--version'], env);
     expect(again).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
   });
+
+  /**
+   * Node runs what it finds in the cache: a folder someone else could write is left alone (no
+   * entry written there, none read), and drive-cli still runs, without the cache.
+   */
+  async function cacheIsLeftAlone(prepare: (cacheHome: string) => Promise<void>): Promise<void> {
+    const home = await mkdtemp(join(tmpdir(), 'drive-cli-home-'));
+    await chmod(home, 0o755);
+    const cacheHome = join(home, 'shared-cache');
+    const cache = join(cacheHome, 'drive-cli', 'compile-cache');
+    await mkdir(cache, { recursive: true });
+    await prepare(cacheHome);
+    const env = { PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: cacheHome };
+    const result = await runCli(['--version'], env);
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+    expect(await readdir(cache)).toEqual([]);
+  }
+
+  it(`${nodeHasOne ? 'is not used' : 'is not made (this Node has none)'} in a cache folder that other users can write`, async () => {
+    await cacheIsLeftAlone(async (cacheHome) => {
+      await chmod(join(cacheHome, 'drive-cli'), 0o777);
+    });
+  });
+
+  itWith(root)(
+    `${nodeHasOne ? 'is not used' : 'is not made (this Node has none)'} in a cache folder another user made first`,
+    async () => {
+      await cacheIsLeftAlone(async (cacheHome) => {
+        // "nobody" made the folders first, private to themselves: they could plant entries.
+        for (const folder of [
+          cacheHome,
+          join(cacheHome, 'drive-cli'),
+          join(cacheHome, 'drive-cli', 'compile-cache'),
+        ]) {
+          await chown(folder, 65534, 65534);
+          await chmod(folder, 0o755);
+        }
+      });
+    },
+  );
 });
 
 describe('a client_secret.json the server does not accept', () => {
