@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import yaml from 'js-yaml';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const workflows = join(repo, '.github', 'workflows');
@@ -41,4 +42,89 @@ it('takes the pnpm version from package.json alone, and tests before it publishe
   expect(positions.every((position) => position >= 0)).toBe(true);
   expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   expect(release).toContain('NPM_CONFIG_PROVENANCE: true');
+});
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+}
+interface Job {
+  needs?: string | string[];
+  permissions?: Record<string, string>;
+  steps: Step[];
+}
+interface Workflow {
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+async function workflow(name: string): Promise<Workflow> {
+  return yaml.load(await readFile(join(workflows, name), 'utf8')) as Workflow;
+}
+
+const mayWrite = (permissions: Record<string, string> | undefined) =>
+  Object.values(permissions ?? {}).includes('write');
+
+describe('what a compromised development dependency could reach', () => {
+  it('gives no workflow a token by default: CI reads only, the release asks per job', async () => {
+    expect((await workflow('ci.yml')).permissions).toEqual({ contents: 'read' });
+    expect((await workflow('release.yml')).permissions).toEqual({});
+    for (const job of Object.values((await workflow('ci.yml')).jobs)) {
+      expect(mayWrite(job.permissions)).toBe(false);
+    }
+  });
+
+  it('keeps no checkout token in .git/config, in any job', async () => {
+    for (const name of ['ci.yml', 'release.yml']) {
+      for (const [jobName, job] of Object.entries((await workflow(name)).jobs)) {
+        const checkouts = job.steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
+        expect(checkouts.length).toBeGreaterThan(0);
+        for (const checkout of checkouts) {
+          expect({
+            workflow: name,
+            job: jobName,
+            persist: checkout.with?.['persist-credentials'],
+          }).toEqual({
+            workflow: name,
+            job: jobName,
+            persist: false,
+          });
+        }
+      }
+    }
+  });
+
+  it('tests in a read-only job, and publishes from another that runs only the install, the build and changesets', async () => {
+    const { jobs } = await workflow('release.yml');
+    const writers = Object.entries(jobs).filter(([, job]) => mayWrite(job.permissions));
+    const testers = Object.entries(jobs).filter(([, job]) =>
+      job.steps.some((step) => /\bpnpm (run )?test\b/.test(step.run ?? '')),
+    );
+    expect(writers.map(([name]) => name)).toEqual(['publish']);
+    expect(testers.map(([name]) => name)).toEqual(['test']);
+    expect(jobs.test?.permissions).toEqual({ contents: 'read' });
+
+    const publish = jobs.publish as Job;
+    expect(publish.needs).toBe('test');
+    expect(publish.permissions).toEqual({
+      contents: 'write',
+      'pull-requests': 'write',
+      'id-token': 'write',
+    });
+    const runs = publish.steps.flatMap((step) => (step.run ? [step.run] : []));
+    expect(runs).toEqual([
+      `npm install -g "$(node -p "require('./package.json').packageManager")"`,
+      'pnpm install --frozen-lockfile --ignore-scripts',
+      'pnpm build',
+    ]);
+    const actions = publish.steps.flatMap((step) => (step.uses ? [step.uses.split('@')[0]] : []));
+    expect(actions).toEqual(['actions/checkout', 'actions/setup-node', 'changesets/action']);
+    // The publishing secrets reach the changesets step alone.
+    const withSecrets = publish.steps.filter((step) =>
+      JSON.stringify(step.env ?? {}).includes('secrets.'),
+    );
+    expect(withSecrets.map((step) => step.uses?.split('@')[0])).toEqual(['changesets/action']);
+  });
 });
