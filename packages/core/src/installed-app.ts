@@ -6,6 +6,7 @@ import { InstalledOAuthError, invalidArgument, isInstalledOAuthError } from './e
 import { refreshStored } from './fresh-credentials.js';
 import type { FetchLike } from './openid-client-configuration.js';
 import type { RedirectStrategy } from './redirect-strategy.js';
+import { refreshCredentials } from './refresh.js';
 import { revokeCredentials } from './revoke.js';
 import type { AccountStore } from './token-store.js';
 
@@ -78,8 +79,10 @@ export interface InstalledApp {
    * Runs the browser sign-in and saves the account (added, or renewed when it was there). It
    * always ends with a refresh token for the account that signed in: when Google skips the
    * consent screen for an account that authorized this client before and sends none, the
-   * stored one of that same account is kept, or, when there is none, the user is asked once
-   * more, with the consent screen, for that account.
+   * stored one of that same account is kept once a refresh with it has worked, or, when there
+   * is none or it no longer works, the user is asked once more, with the consent screen, for
+   * that account. A sign-in that leaves a requested scope unticked fails with
+   * `SCOPES_NOT_GRANTED` and changes nothing stored; nothing is revoked.
    */
   signIn(options: SignInOptions): Promise<Account>;
   /**
@@ -188,20 +191,41 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
     const identity = accountOf(credentials);
     const id = identity?.id ?? DEFAULT_ACCOUNT;
     if (!credentials.refreshToken) {
-      const stored = await store
-        .account(id)
-        .load()
-        .catch(() => undefined);
-      if (!renewDeadGrant && stored?.refreshToken && accountOf(stored)?.id === identity?.id) {
-        credentials = { ...credentials, refreshToken: stored.refreshToken };
-      } else {
-        // Google skipped the consent screen (this account authorized the client before) and
-        // this store has no refresh token of it: ask again, with the consent screen.
-        credentials = await consentAgain(signInOptions, identity);
-      }
+      // Google skipped the consent screen (this account authorized the client before) and
+      // sent no refresh token: keep the stored one if it still works, else ask again, with
+      // the consent screen, which makes Google send a new one.
+      const kept = renewDeadGrant ? undefined : await storedRefreshTokenThatWorks(id, credentials);
+      credentials = kept ?? (await consentAgain(signInOptions, identity));
     }
     await store.withLock(() => store.account(id).save(credentials));
     return toAccount(id, credentials);
+  }
+
+  /**
+   * `fresh` with the account's stored refresh token, once a refresh with it has succeeded;
+   * undefined when none is stored for that same account or the server no longer takes it (a
+   * "Testing" app's token after 7 days, a revoked grant). Keeping a dead one would end the
+   * sign-in with "signed in", then fail at the next use, round and round.
+   */
+  async function storedRefreshTokenThatWorks(
+    id: string,
+    fresh: Credentials,
+  ): Promise<Credentials | undefined> {
+    const stored = await store
+      .account(id)
+      .load()
+      .catch(() => undefined);
+    if (!stored?.refreshToken || accountOf(stored)?.id !== accountOf(fresh)?.id) return undefined;
+    try {
+      return await refreshCredentials({
+        clientSecrets,
+        credentials: { ...fresh, refreshToken: stored.refreshToken },
+        fetch,
+      });
+    } catch (error) {
+      if (isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED')) return undefined;
+      throw error;
+    }
   }
 
   async function consentAgain(

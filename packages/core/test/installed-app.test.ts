@@ -122,6 +122,21 @@ describe('createInstalledApp(): several accounts', () => {
     expect(again.credentials.refreshToken).toBe(first.credentials.refreshToken);
   });
 
+  it('asks again with the consent screen when Google skips it and the stored refresh token no longer works', async () => {
+    const first = await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    // As for an app in "Testing" status after 7 days: the token is dead, the consent remembered.
+    await sandbox.expireRefreshToken(first.credentials.refreshToken ?? '');
+    const urls: URL[] = [];
+    const again = await app().signIn({
+      strategy: agentStrategy({ login: ALICE, onUrl: (url) => urls.push(url) }),
+    });
+    expect(urls.map((url) => url.searchParams.get('prompt'))).toEqual([null, 'consent']);
+    expect(again.credentials.refreshToken).toEqual(expect.any(String));
+    expect(again.credentials.refreshToken).not.toBe(first.credentials.refreshToken);
+    // The account that was saved works: no "signed in", then "sign in again".
+    expect((await app().getCredentials({ account: ALICE, forceRefresh: true })).id).toBe(ALICE_ID);
+  });
+
   it('asks once more, with the consent screen, for an account that authorized the client before but has no refresh token here', async () => {
     // Alice authorized this client in another folder (another machine, a deleted config).
     const elsewhere = join(await mkdtemp(join(tmpdir(), 'core-app-')), 'accounts');

@@ -247,6 +247,21 @@ describe('the single-account layout of drive-cli 0.x', () => {
 });
 
 describe('no dead ends', () => {
+  it('login over a refresh token that died while Google remembers the consent ends with a working account', async () => {
+    const env = await signedInEnv(sandbox);
+    const stored = JSON.parse(await readFile(credentialsPath(env), 'utf8'));
+    // As for an app in "Testing" status after 7 days: Google skips the consent screen and
+    // sends no new refresh token, and the stored one is dead.
+    await sandbox.expireRefreshToken(stored.refresh_token);
+    const login = await runCli(['login'], env);
+    expect(login.code).toBe(0);
+    const status = await runCli(['status'], env);
+    expect(status).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('valid (checked with Google)'),
+    });
+  });
+
   it.each([
     [['logut'], 'logout'],
     [['stauts'], 'status'],

@@ -63,6 +63,12 @@ export interface Sandbox {
    * authorization server keeps real time.
    */
   advanceClock(seconds: number): void;
+  /**
+   * Ends one refresh token the way Google ends those of an app in "Testing" status after 7
+   * days: `invalid_grant` from then on, while the consent is remembered, so that the next
+   * sign-in without `prompt=consent` again gets no refresh token.
+   */
+  expireRefreshToken(token: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -295,6 +301,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!Number.isFinite(seconds) || seconds < 0)
         throw new TypeError('[sandbox] advanceClock() takes a number of seconds ≥ 0');
       clockOffsetSeconds += seconds;
+    },
+    async expireRefreshToken(token: string) {
+      const found = await provider.RefreshToken.find(token);
+      if (!found) throw new Error('[sandbox] expireRefreshToken(): no such refresh token');
+      await found.destroy();
     },
     close() {
       closed ??= (async () => {
