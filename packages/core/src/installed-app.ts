@@ -181,6 +181,8 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
   async function signIn(signInOptions: SignInOptions, renewDeadGrant = false): Promise<Account> {
     if (typeof signInOptions !== 'object' || signInOptions === null)
       throw invalidArgument('signIn() takes an options object with a "strategy"');
+    // A store that cannot save says so now, before the user walks through the consent screen.
+    await store.checkWritable?.();
     // Without an ID token, accounts cannot be told apart: always ask for consent, so that
     // Google always sends a refresh token and none is ever paired with another account.
     const anyStored = identifiesAccounts && (await store.accounts()).length > 0;

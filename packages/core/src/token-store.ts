@@ -36,6 +36,13 @@ export interface AccountStore {
   account(id: string): TokenStore;
   /** Runs `task` holding the lock that every process writing to this store respects. */
   withLock<T>(task: () => Promise<T>): Promise<T>;
+  /**
+   * Throws `TOKEN_STORE_ERROR`, saying what to do, when a new sign-in could not be saved now (a
+   * folder that cannot be written, a full disk, a keyring that does not answer). Optional;
+   * `createInstalledApp` calls it before the browser opens, so that the user is not sent
+   * through the consent screen for tokens that would then be dropped.
+   */
+  checkWritable?(): Promise<void>;
 }
 
 /**
@@ -53,4 +60,9 @@ export interface SecretStore {
   set(key: string, value: string): Promise<void>;
   /** Removes the value under `key`; no error when there is none. */
   delete(key: string): Promise<void>;
+  /**
+   * Throws `TOKEN_STORE_ERROR` when the store cannot save now (locked, no service answering).
+   * Optional; account stores call it before a sign-in whose secrets would go here.
+   */
+  check?(): Promise<void>;
 }

@@ -9,7 +9,9 @@ import {
   type ClientSecrets,
   createInstalledApp,
   type InstalledApp,
+  InstalledOAuthError,
   parseClientSecrets,
+  type SecretStore,
 } from '../src/index.js';
 import { createFileAccountStore } from '../src/node/index.js';
 import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
@@ -392,6 +394,53 @@ describe('createInstalledApp(): files it cannot use', () => {
     };
     expect((await failure(app().signIn({ strategy: toCarol }))).code).toBe('AUTHORIZATION_FAILED');
     expect(sandbox.counters.revocations).toBe(revocations);
+  });
+});
+
+describe('createInstalledApp(): a store that cannot save', () => {
+  it('says so before the browser opens, so that no one consents for tokens that would be dropped', async () => {
+    const locked: SecretStore = {
+      description: 'a locked keyring',
+      get: async () => undefined,
+      set: async () => {
+        throw new Error('saved although check() said it cannot');
+      },
+      delete: async () => {},
+      check: async () => {
+        throw new InstalledOAuthError('TOKEN_STORE_ERROR', 'Cannot save in a locked keyring.');
+      },
+    };
+    const urls: URL[] = [];
+    const strategy = agentStrategy({ onUrl: (url) => urls.push(url) });
+    const withLocked = createInstalledApp({
+      clientSecrets,
+      scopes: SCOPES,
+      store: createFileAccountStore({ directory, clientSecrets, secrets: locked }),
+    });
+    expect(await failure(withLocked.signIn({ strategy }))).toMatchObject({
+      code: 'TOKEN_STORE_ERROR',
+      message: 'Cannot save in a locked keyring.',
+    });
+    // A folder that cannot be made (a file stands where it should be).
+    await writeFile(`${directory}-file`, '');
+    const blocked = createInstalledApp({
+      clientSecrets,
+      scopes: SCOPES,
+      store: createFileAccountStore({
+        directory: join(`${directory}-file`, 'accounts'),
+        clientSecrets,
+      }),
+    });
+    expect((await failure(blocked.signIn({ strategy }))).code).toBe('TOKEN_STORE_ERROR');
+    expect(urls).toEqual([]);
+    // Where new accounts go to files, the secret store is not asked.
+    const toFiles = createFileAccountStore({
+      directory,
+      clientSecrets,
+      secrets: locked,
+      newAccountStorage: () => 'file',
+    });
+    await expect(toFiles.checkWritable()).resolves.toBeUndefined();
   });
 });
 

@@ -91,6 +91,7 @@ export async function openSession(
   });
   assertGoogleEndpoints(clientSecrets, settings.clientSecretsPath, settings.allowInsecureTransport);
   const fetch = await proxyAwareFetch(io.env);
+  let newAccountStorage: Promise<StorageKind> | undefined;
   const store = createFileAccountStore({
     directory: settings.accountsDir,
     clientSecrets,
@@ -100,7 +101,12 @@ export async function openSession(
       service: KEYRING_SERVICE,
       namespace: clientSecrets.clientId,
     }),
-    newAccountStorage: () => storageForNewAccount(settings, io),
+    // Asked before the browser opens (is there somewhere to save?) and again at the save:
+    // the keyring is probed, and the notice printed, once.
+    newAccountStorage: () => {
+      newAccountStorage ??= storageForNewAccount(settings, io);
+      return newAccountStorage;
+    },
   });
   const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store, fetch });
   const session = { settings, io, clientSecrets, app, store, fetch };

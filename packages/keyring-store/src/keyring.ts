@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InstalledOAuthError, type SecretStore } from '@installed-oauth/core';
 
 /** What this package uses of an `@napi-rs/keyring` entry. */
@@ -68,6 +69,10 @@ export function secretStoreOver(
       attempt('delete from', async () => {
         await (await entry(key)).deleteCredential();
       }),
+    check: async () => {
+      const status = await statusOver(makeEntry, options.service);
+      if (!status.available) throw keyringError('save in', new Error(status.reason));
+    },
   };
 }
 
@@ -82,7 +87,8 @@ export type KeyringStatus =
  */
 export async function statusOver(makeEntry: EntryFactory, service: string): Promise<KeyringStatus> {
   try {
-    const probe = await makeEntry(service, 'installed-oauth-probe');
+    // A name of its own per probe: two programs probing at once must not remove each other's.
+    const probe = await makeEntry(service, `installed-oauth-probe-${randomUUID()}`);
     await probe.setPassword('probe');
     await probe.deleteCredential();
     return { available: true, name: keyringName() };

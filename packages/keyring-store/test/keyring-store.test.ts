@@ -153,6 +153,16 @@ describe('without a credential store', () => {
     const ask = async (what: string) =>
       JSON.parse((await run(process.execPath, [program, what, service], { env })).stdout);
     const [status, error] = [await ask('status'), await ask('save')];
+    // A sign-in is refused before any browser is sent to Google's consent screen.
+    const folder = await mkdtemp(join(tmpdir(), 'no-bus-accounts-'));
+    const signIn = JSON.parse(
+      (await run(process.execPath, [program, 'sign-in', service, folder], { env })).stdout,
+    );
+    expect(signIn).toEqual({
+      code: 'TOKEN_STORE_ERROR',
+      message: expect.stringMatching(/^Cannot save in the Secret Service keyring: /),
+      urlsBuilt: 0,
+    });
     expect(status).toMatchObject({
       available: false,
       name: 'the Secret Service keyring',

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
 import { InstalledOAuthError, invalidArgument } from '../errors.js';
@@ -33,6 +34,8 @@ export interface FileAccountStoreOptions {
 /** Account ids become file names: the ID token's `sub`, never a path. */
 const ACCOUNT_ID = /^[A-Za-z0-9_@+-][A-Za-z0-9._@+-]{0,254}$/;
 const INDEX = 'accounts.json';
+/** About the size of an account's file and the index written with it. */
+const PROBE_BYTES = 4096;
 
 function checkAccountId(id: string): void {
   if (typeof id !== 'string' || !ACCOUNT_ID.test(id) || id.endsWith('.json')) {
@@ -57,6 +60,7 @@ function checkAccountId(id: string): void {
  */
 export function createFileAccountStore(options: FileAccountStoreOptions): AccountStore & {
   readonly directory: string;
+  checkWritable(): Promise<void>;
   pathOf(id: string): string;
   /** Where an account's secrets are kept now: its file, the secret store, or nowhere. */
   storageOf(id: string): Promise<StorageKind | undefined>;
@@ -153,9 +157,42 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
     return withFileLock(lockPath, task, options.lock);
   }
 
+  /**
+   * Whether a sign-in could be saved now: the folder exists (made 0700) and takes a file the
+   * size of an account's (a read-only or full disk, a folder of someone else's), and, when new
+   * accounts keep their secrets in the secret store, that store answers.
+   */
+  async function checkWritable(): Promise<void> {
+    await makePrivateFolder(directory);
+    const probe = join(directory, `.write-check.${process.pid}.${randomBytes(6).toString('hex')}`);
+    try {
+      const handle = await open(probe, 'wx', 0o600);
+      try {
+        await handle.writeFile(' '.repeat(PROBE_BYTES));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      throw new InstalledOAuthError(
+        'TOKEN_STORE_ERROR',
+        `A sign-in could not be saved in ${directory}: ${describeFsError(error)}.`,
+        {
+          cause: error,
+          hint: 'Free some space or make the folder writable (or choose another folder), then sign in.',
+        },
+      );
+    } finally {
+      await unlink(probe).catch(() => {});
+    }
+    if (options.secrets?.check && (await options.newAccountStorage?.()) !== 'file')
+      await options.secrets.check();
+  }
+
   return {
     directory,
     pathOf,
+    checkWritable,
     storageOf: (id) => fileOf(id).storage(),
     moveSecrets: (id) => fileOf(id).moveSecrets(),
     accounts,
