@@ -17,6 +17,7 @@ import {
   type RedirectStrategy,
   SPECIFICATION_VERSION,
 } from './redirect-strategy.js';
+import { clockProblem } from './server-clock.js';
 
 export interface AuthorizeOptions {
   /** From {@link parseClientSecrets} or `readClientSecretsFile`. */
@@ -303,7 +304,7 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
   // stripped: the same normalised string the authorization URL carried.
   const callbackUrl = new URL(record.redirectUri);
   callbackUrl.search = callback.toString();
-  const { client, configuration } = await createConfiguration(clientSecrets, {
+  const { client, configuration, clock } = await createConfiguration(clientSecrets, {
     fetch: options.fetch,
     signal,
   });
@@ -316,6 +317,9 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
   } catch (error) {
     // Ctrl-C or the caller's deadline during the exchange: the request was aborted with it.
     if (signal.aborted) throw errorFromAbort(signal);
+    // An ID token refused for its times: this computer's clock, said as such.
+    const clockOff = clockProblem(clock, clientSecrets.tokenEndpoint, 'exchange', error);
+    if (clockOff) throw clockOff;
     const failure = fromOpenIdClientError(client, error, 'exchange', clientSecrets.tokenEndpoint);
     // A pasted bare code the server does not know is a bad paste, not a server failure.
     if (record.stateUnchecked && failure.details.error === 'invalid_grant') {
@@ -330,6 +334,9 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
     }
     throw failure;
   }
+  // Hours off: nothing a later refresh or API call could rely on; said now, nothing handed out.
+  const clockOff = clockProblem(clock, clientSecrets.tokenEndpoint, 'exchange');
+  if (clockOff) throw clockOff;
   const credentials = credentialsFromTokenResponse(response, {
     receivedAt: Date.now(),
     requestedScopes: options.scopes,

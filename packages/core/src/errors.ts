@@ -15,6 +15,7 @@
  * | `TOKEN_REQUEST_FAILED` | the token endpoint refused the code exchange, refresh or revocation |
  * | `SCOPES_NOT_GRANTED` | the user left some requested scopes unticked |
  * | `REAUTHENTICATION_REQUIRED` | the refresh token no longer works (`invalid_grant`): sign in again |
+ * | `CLOCK_SKEW` | this computer's clock is hours off the token endpoint's (`details.offsetSeconds`, from its `Date` header) |
  * | `NETWORK_ERROR` | the server could not be reached or answered with something that is not OAuth |
  * | `INVALID_CREDENTIALS_FILE` | a stored credentials file is corrupt or of another kind |
  * | `TOKEN_STORE_ERROR` | the token store could not read, write, lock or delete |
@@ -32,6 +33,7 @@ export type InstalledOAuthErrorCode =
   | 'TOKEN_REQUEST_FAILED'
   | 'SCOPES_NOT_GRANTED'
   | 'REAUTHENTICATION_REQUIRED'
+  | 'CLOCK_SKEW'
   | 'NETWORK_ERROR'
   | 'INVALID_CREDENTIALS_FILE'
   | 'TOKEN_STORE_ERROR';

@@ -1,5 +1,6 @@
 import type * as OpenIdClient from 'openid-client';
 import type { ClientSecrets } from './client-secrets.js';
+import { CLOCK_TOLERANCE_SECONDS, type ServerClock, watchServerClock } from './server-clock.js';
 
 export type OpenIdClientModule = typeof OpenIdClient;
 
@@ -43,7 +44,12 @@ export function loadOpenIdClient(): Promise<OpenIdClientModule> {
 export async function createConfiguration(
   secrets: ClientSecrets,
   options: ConfigurationOptions = {},
-): Promise<{ client: OpenIdClientModule; configuration: OpenIdClient.Configuration }> {
+): Promise<{
+  client: OpenIdClientModule;
+  configuration: OpenIdClient.Configuration;
+  /** The token endpoint's clock, from the `Date` header of its last answer. */
+  clock: ServerClock;
+}> {
   const client = await loadOpenIdClient();
   const server: OpenIdClient.ServerMetadata = {
     issuer: secrets.issuer,
@@ -58,7 +64,7 @@ export async function createConfiguration(
   const configuration = new client.Configuration(
     server,
     secrets.clientId,
-    undefined,
+    { [client.clockTolerance]: CLOCK_TOLERANCE_SECONDS },
     authentication,
   );
   const insecureRevocation = server.revocation_endpoint?.startsWith('http:') ?? false;
@@ -67,15 +73,16 @@ export async function createConfiguration(
     client.allowInsecureRequests(configuration);
   }
   const { fetch: customFetch, signal } = options;
-  if (customFetch || signal) {
-    const send: FetchLike = customFetch ?? ((url, init) => fetch(url, init as RequestInit));
-    configuration[client.customFetch] = signal
+  const send: FetchLike = customFetch ?? ((url, init) => fetch(url, init as RequestInit));
+  const { fetch: watched, clock } = watchServerClock(
+    signal
       ? (url, init) =>
           send(url, {
             ...init,
             signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal,
           })
-      : send;
-  }
-  return { client, configuration };
+      : send,
+  );
+  configuration[client.customFetch] = watched;
+  return { client, configuration, clock };
 }

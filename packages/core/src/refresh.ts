@@ -3,6 +3,7 @@ import { type Credentials, credentialsFromTokenResponse } from './credentials.js
 import { InstalledOAuthError, invalidArgument } from './errors.js';
 import { createConfiguration, type FetchLike } from './openid-client-configuration.js';
 import { fromOpenIdClientError } from './openid-client-errors.js';
+import { clockProblem } from './server-clock.js';
 
 export interface RefreshOptions {
   clientSecrets: ClientSecrets;
@@ -37,16 +38,22 @@ export async function refreshCredentials(options: RefreshOptions): Promise<Crede
       },
     );
   }
-  const { client, configuration } = await createConfiguration(clientSecrets, {
+  const { client, configuration, clock } = await createConfiguration(clientSecrets, {
     fetch: options.fetch,
   });
+  let response: Awaited<ReturnType<typeof client.refreshTokenGrant>>;
   try {
-    const response = await client.refreshTokenGrant(configuration, credentials.refreshToken);
-    return credentialsFromTokenResponse(response, {
-      receivedAt: Date.now(),
-      previous: credentials,
-    });
+    response = await client.refreshTokenGrant(configuration, credentials.refreshToken);
   } catch (error) {
-    throw fromOpenIdClientError(client, error, 'refresh', clientSecrets.tokenEndpoint);
+    throw (
+      clockProblem(clock, clientSecrets.tokenEndpoint, 'refresh', error) ??
+      fromOpenIdClientError(client, error, 'refresh', clientSecrets.tokenEndpoint)
+    );
   }
+  const clockOff = clockProblem(clock, clientSecrets.tokenEndpoint, 'refresh');
+  if (clockOff) throw clockOff;
+  return credentialsFromTokenResponse(response, {
+    receivedAt: Date.now(),
+    previous: credentials,
+  });
 }

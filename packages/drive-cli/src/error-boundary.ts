@@ -17,6 +17,7 @@ const EXIT_BY_CODE: Record<InstalledOAuthErrorCode, ExitCodeValue> = {
   SCOPES_NOT_GRANTED: ExitCode.authorizationNotCompleted,
   TOKEN_REQUEST_FAILED: ExitCode.network,
   REAUTHENTICATION_REQUIRED: ExitCode.reauthenticationRequired,
+  CLOCK_SKEW: ExitCode.authorizationNotCompleted,
   NETWORK_ERROR: ExitCode.network,
   INVALID_CREDENTIALS_FILE: ExitCode.localStorage,
   TOKEN_STORE_ERROR: ExitCode.localStorage,

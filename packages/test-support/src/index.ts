@@ -4,8 +4,11 @@ export type { Need } from './machine.js';
 export {
   chromium,
   chromiumPath,
+  clockOff,
   credentialStore,
+  faketime,
   itWith,
+  libfaketimePath,
   networkNamespace,
   networkNamespaceCommand,
   root,

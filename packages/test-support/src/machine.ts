@@ -83,6 +83,43 @@ export const chromium: Need = {
   },
 };
 
+/** Where libfaketime is: Debian's `faketime` package, or LIBFAKETIME_PATH. */
+export function libfaketimePath(): string | undefined {
+  for (const path of [
+    process.env.LIBFAKETIME_PATH,
+    '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1',
+    '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1',
+    '/usr/lib/faketime/libfaketime.so.1',
+  ]) {
+    if (!path) continue;
+    try {
+      accessSync(path, constants.R_OK);
+      return path;
+    } catch {}
+  }
+  return undefined;
+}
+
+/**
+ * libfaketime, to run a child process with its clock off (`LD_PRELOAD` on that process only):
+ * Debian's `faketime` package.
+ */
+export const faketime: Need = {
+  get missing() {
+    return libfaketimePath() ? '' : 'needs libfaketime: apt-get install -y faketime';
+  },
+};
+
+/**
+ * The environment that runs a child process with its wall clock `offset` off ("+3h", "-10m"),
+ * through libfaketime; timers (the monotonic clock) keep real time.
+ */
+export function clockOff(offset: string): NodeJS.ProcessEnv {
+  const library = libfaketimePath();
+  if (!library) throw new Error('clockOff(): libfaketime is not installed');
+  return { LD_PRELOAD: library, FAKETIME: offset, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
+}
+
 /** Root, for tests of what only root can do (binding low ports, other users' files). */
 export const root: Need = {
   get missing() {
