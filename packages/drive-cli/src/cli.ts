@@ -11,6 +11,7 @@ Environment:
   DRIVE_CLI_CONFIG_DIR           default for --config-dir
   DRIVE_CLI_ACCOUNT              default for --account
   DRIVE_CLI_INSECURE_STORAGE=1   like --insecure-storage: keep new sign-ins in files, not the keyring
+  DRIVE_CLI_NO_INPUT=1           like --no-input; CI=true implies it (DRIVE_CLI_NO_INPUT=0 undoes that)
   BROWSER                        command that opens the sign-in link (run without a shell, URL last)
   OAUTHLIB_INSECURE_TRANSPORT=1  allow http:// endpoints on loopback hosts only (tests, sandbox)
   DRIVE_CLI_API_ROOT             Drive API root URL (default https://www.googleapis.com/)
@@ -67,6 +68,10 @@ function signInOptions(command: Command): Command {
     .option(
       '--insecure-storage',
       'keep a new sign-in in a file (mode 0600) instead of the OS keyring (default: $DRIVE_CLI_INSECURE_STORAGE)',
+    )
+    .option(
+      '--no-input',
+      'never prompt or start a sign-in that needs a person: fail at once instead (default: $DRIVE_CLI_NO_INPUT, on when CI is set)',
     );
 }
 

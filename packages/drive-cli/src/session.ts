@@ -194,11 +194,36 @@ export async function nameOfId(session: Session, id: string): Promise<string> {
   return nameOf(account ?? { id, email: undefined });
 }
 
+/**
+ * Why a sign-in cannot start: exit 5 when a command needed one (nothing stored), 4 for
+ * `login` itself. Said at once, instead of waiting for a person who is not there.
+ */
+function nobodyToSignIn(settings: Settings, reason: 'login' | 'needed'): CliError {
+  const why = settings.noInput
+    ? '--no-input (or DRIVE_CLI_NO_INPUT, or CI) says nobody is at hand to sign in'
+    : 'there is no terminal to paste into and no browser to open here';
+  return reason === 'needed'
+    ? new CliError(
+        ExitCode.reauthenticationRequired,
+        `Not signed in, and ${why}.`,
+        'Run drive-cli login in a terminal (over SSH it asks you to paste the address), then run this again.',
+      )
+    : new CliError(
+        ExitCode.authorizationNotCompleted,
+        `drive-cli login needs a person, and ${why}.`,
+        'Run it in a terminal (over SSH it asks you to paste the address), or set BROWSER to a command that opens the link.',
+      );
+}
+
 /** Runs the browser sign-in, saves the account and makes it the active one. Ctrl-C cancels. */
-export async function signIn(session: Session): Promise<Account> {
+export async function signIn(
+  session: Session,
+  reason: 'login' | 'needed' = 'login',
+): Promise<Account> {
   const { settings, io } = session;
   // Loaded only for a sign-in: `ls` with stored credentials needs no receiver, prompt or spinner.
-  const { chooseStrategy } = await import('./strategy.js');
+  const { chooseStrategy, personAtHand } = await import('./strategy.js');
+  if (!personAtHand(settings, io)) throw nobodyToSignIn(settings, reason);
   const chosen = chooseStrategy(settings, io);
   const controller = new AbortController();
   const onInterrupt = () => controller.abort(new DOMException('interrupted', 'AbortError'));
@@ -230,7 +255,7 @@ export async function freshAccount(
   const id = await selectedAccount(session);
   if (id === undefined) {
     if (!options.signInIfNeeded) throw notSignedIn();
-    return { account: await signIn(session), signedIn: true };
+    return { account: await signIn(session, 'needed'), signedIn: true };
   }
   try {
     const account = await session.app.getCredentials({

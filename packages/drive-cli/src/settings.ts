@@ -27,6 +27,8 @@ export interface RawOptions {
   all?: boolean;
   offline?: boolean;
   insecureStorage?: boolean;
+  /** Commander's `--no-input`. */
+  input?: boolean;
 }
 
 export interface Settings {
@@ -47,6 +49,8 @@ export interface Settings {
   allowInsecureTransport: boolean;
   /** --insecure-storage or DRIVE_CLI_INSECURE_STORAGE: new sign-ins go to a file, not the keyring. */
   insecureStorage: boolean;
+  /** --no-input, DRIVE_CLI_NO_INPUT=1, or CI: never prompt or start a sign-in. */
+  noInput: boolean;
   apiRoot: string;
   redirect: 'loopback' | 'console';
   openBrowser: boolean;
@@ -105,6 +109,18 @@ function accountOption(text: string | undefined): string | undefined {
   return text.trim();
 }
 
+const yes = (value: string | undefined) =>
+  value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+
+/**
+ * DRIVE_CLI_NO_INPUT=1, or a CI system (which sets CI): nobody will answer a prompt or a
+ * browser. DRIVE_CLI_NO_INPUT=0 says otherwise in a CI job that provides a browser itself.
+ */
+function noInputFrom(env: NodeJS.ProcessEnv): boolean {
+  if (env.DRIVE_CLI_NO_INPUT !== undefined) return yes(env.DRIVE_CLI_NO_INPUT);
+  return yes(env.CI);
+}
+
 /** Where credentials live when nothing says otherwise: ~/.config/drive-cli on Linux. */
 export function defaultConfigDir(): string {
   return envPaths('drive-cli', { suffix: '' }).config;
@@ -161,6 +177,7 @@ export function resolveSettings(
   return {
     clientSecretsPath,
     configDir,
+    noInput: options.input === false || noInputFrom(env),
     accountsDir: join(configDir, 'accounts'),
     activeAccountPath: join(configDir, 'active-account.json'),
     legacyCredentialsPath: join(configDir, 'credentials.json'),

@@ -20,6 +20,20 @@ export function canOpenBrowser(io: Io): boolean {
   return true;
 }
 
+/**
+ * Whether a person can finish a sign-in started now: never with --no-input (or
+ * DRIVE_CLI_NO_INPUT, or CI); yes with a terminal to read a paste from, or a browser that
+ * drive-cli opens; yes when the caller chose to paste (--no-browser, --redirect console) and
+ * feeds the input itself. Otherwise (a cron job, an agent with no browser) a sign-in would only
+ * wait for its timeout.
+ */
+export function personAtHand(settings: Settings, io: Io): boolean {
+  if (settings.noInput) return false;
+  if (io.stdin.isTTY) return true;
+  if (settings.redirect === 'console' || !settings.openBrowser) return true;
+  return canOpenBrowser(io);
+}
+
 export interface ChosenStrategy {
   strategy: RedirectStrategy;
   /** Stops the progress indicator, if one runs. */
@@ -35,6 +49,9 @@ function spinningOutput(io: Io): { output: Writable; stop(): void } {
   const spinner = yoctoSpinner({
     text: 'Waiting for the sign-in to finish in the browser (Ctrl-C to cancel)…',
     stream: io.stderr,
+    // Ctrl-C has one path: the sign-in's own handler cancels it and says so. The spinner's
+    // would exit the process first, silently.
+    handleSignals: false,
   });
   let spinning = false;
   const output = new Writable({

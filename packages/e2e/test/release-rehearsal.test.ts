@@ -168,6 +168,8 @@ function drivecliEnv(dir: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     DRIVE_CLI_API_ROOT: sandbox.driveApiRoot,
     OAUTHLIB_INSECURE_TRANSPORT: '1',
     BROWSER: `"${process.execPath}" "${consentAgentPath}"`,
+    // CI is set for npm's sake; here the consent agent is the person who signs in.
+    DRIVE_CLI_NO_INPUT: '0',
   };
 }
 
