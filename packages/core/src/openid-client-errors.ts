@@ -81,6 +81,20 @@ export function fromOpenIdClientError(
     // The server's words, made harmless for a terminal.
     const description = error.error_description ? ` (${sanitise(error.error_description)})` : '';
     const reason = `${sanitise(error.error)}${description}`;
+    const subtype = (error.cause as { error_subtype?: unknown } | undefined)?.error_subtype;
+    if (error.error === 'invalid_grant' && operation === 'refresh' && subtype === 'invalid_rapt') {
+      // Google Workspace's session control: the organisation asks for a fresh sign-in every so
+      // often. Nothing expired or was revoked, and the app's publishing status has no part in it.
+      return new InstalledOAuthError(
+        'REAUTHENTICATION_REQUIRED',
+        'Your organisation asks you to sign in again every so often, and that time has come (a Google Workspace re-authentication policy).',
+        {
+          cause: error,
+          hint: 'Sign in again. How often is set by your Google Workspace administrator (session control: https://support.google.com/a/answer/9368756).',
+          details: { error: error.error, status: error.status, reason: 'invalid_rapt' },
+        },
+      );
+    }
     if (error.error === 'invalid_grant' && operation === 'refresh') {
       return new InstalledOAuthError(
         'REAUTHENTICATION_REQUIRED',

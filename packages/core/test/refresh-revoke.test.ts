@@ -8,7 +8,13 @@ import {
   refreshCredentials,
   revokeCredentials,
 } from '../src/index.js';
-import { agentStrategy, DRIVE_SCOPE, expectNoSecrets, sandboxSecrets } from './helpers.js';
+import {
+  agentStrategy,
+  DRIVE_SCOPE,
+  expectNoSecrets,
+  sandboxSecrets,
+  someCredentials,
+} from './helpers.js';
 
 let sandbox: Sandbox;
 let clientSecrets: ClientSecrets;
@@ -54,6 +60,32 @@ describe('refreshCredentials', () => {
         sandbox.clientSecret,
       ]);
     }
+  });
+
+  it("names a Workspace re-authentication policy (invalid_rapt) as the organisation's, not as an expiry", async () => {
+    // Google's answer when a Workspace session-control policy asks for a fresh sign-in.
+    const googleSays = async () =>
+      Response.json(
+        {
+          error: 'invalid_grant',
+          error_description: 'reauth related error (invalid_rapt)',
+          error_uri: 'https://support.google.com/a/answer/9368756',
+          error_subtype: 'invalid_rapt',
+        },
+        { status: 400 },
+      );
+    const failure = (await refreshCredentials({
+      clientSecrets,
+      credentials: someCredentials,
+      fetch: googleSays,
+    }).catch((error) => error)) as InstalledOAuthError;
+    expect(failure.code).toBe('REAUTHENTICATION_REQUIRED');
+    expect(failure.message).toBe(
+      'Your organisation asks you to sign in again every so often, and that time has come (a Google Workspace re-authentication policy).',
+    );
+    expect(failure.hint).toMatch(/support\.google\.com\/a\/answer\/9368756/);
+    expect(failure.hint).not.toMatch(/Testing|7 days/);
+    expect(failure.details).toMatchObject({ error: 'invalid_grant', reason: 'invalid_rapt' });
   });
 
   it('asks to sign in again when there is no refresh token', async () => {
