@@ -1,6 +1,6 @@
 import type { ClientSecrets } from './client-secrets.js';
 import { type Credentials, isExpired } from './credentials.js';
-import { InstalledOAuthError, invalidArgument } from './errors.js';
+import { InstalledOAuthError, invalidArgument, isInstalledOAuthError } from './errors.js';
 import type { FetchLike } from './openid-client-configuration.js';
 import { refreshCredentials } from './refresh.js';
 import type { TokenStore } from './token-store.js';
@@ -14,7 +14,8 @@ export interface FreshCredentialsOptions {
 }
 
 /**
- * Loads credentials and refreshes them when the access token has expired, saving the result.
+ * Loads credentials and refreshes them when the access token has expired, saving the result
+ * (when the disk refuses the write, the refreshed credentials are still returned, unsaved).
  * Under the store's lock the credentials are loaded again, so when several processes start
  * with an expired token only the first sends a refresh request; the others use its result.
  *
@@ -37,12 +38,30 @@ export async function getFreshCredentials(options: FreshCredentialsOptions): Pro
   const current = await store.load();
   if (!current) throw notSignedIn();
   if (!options.forceRefresh && !isExpired(current)) return current;
-  return refreshStored(store, current, options);
+  return (await refreshStored(store, current, options)).credentials;
+}
+
+/** What {@link refreshStored} got: the credentials, and why they were not saved, if not. */
+export interface Refreshed {
+  credentials: Credentials;
+  /**
+   * The store's error when the disk refused the write (full, read-only): the credentials are
+   * valid for this run, and the next run refreshes again.
+   */
+  unsaved?: InstalledOAuthError | undefined;
+}
+
+/** A store error whose cause is a disk that refuses writes for now (see the file stores). */
+function isUnwritable(error: unknown): error is InstalledOAuthError {
+  return isInstalledOAuthError(error, 'TOKEN_STORE_ERROR') && error.details.reason === 'unwritable';
 }
 
 /**
  * Refreshes `current`, which was just loaded from `store`, under the store's lock: loaded again
- * there, since another process may have refreshed while this one waited for the lock.
+ * there, since another process may have refreshed while this one waited for the lock. A disk
+ * that refuses writes (full, read-only) does not stop the refresh: the lock is then not taken
+ * (Google's refresh tokens do not rotate, so an unserialised refresh is harmless), the result is
+ * not saved, and `unsaved` says why. Any other store failure is thrown.
  */
 export async function refreshStored(
   store: TokenStore,
@@ -52,21 +71,36 @@ export async function refreshStored(
     forceRefresh?: boolean | undefined | undefined;
     fetch?: FetchLike | undefined | undefined;
   },
-): Promise<Credentials> {
-  const refresh = async () => {
+): Promise<Refreshed> {
+  const refreshFrom = (credentials: Credentials) =>
+    refreshCredentials({
+      clientSecrets: options.clientSecrets,
+      credentials,
+      fetch: options.fetch,
+    });
+  const refresh = async (): Promise<Refreshed> => {
     const latest = await store.load();
     if (!latest) throw notSignedIn();
     const refreshedMeanwhile = latest.accessToken !== current.accessToken;
-    if (!isExpired(latest) && (!options.forceRefresh || refreshedMeanwhile)) return latest;
-    const refreshed = await refreshCredentials({
-      clientSecrets: options.clientSecrets,
-      credentials: latest,
-      fetch: options.fetch,
-    });
-    await store.save(refreshed);
-    return refreshed;
+    if (!isExpired(latest) && (!options.forceRefresh || refreshedMeanwhile))
+      return { credentials: latest };
+    const refreshed = await refreshFrom(latest);
+    try {
+      await store.save(refreshed);
+    } catch (error) {
+      if (!isUnwritable(error)) throw error;
+      return { credentials: refreshed, unsaved: error };
+    }
+    return { credentials: refreshed };
   };
-  return store.withLock ? store.withLock(refresh) : refresh();
+  if (!store.withLock) return refresh();
+  try {
+    return await store.withLock(refresh);
+  } catch (error) {
+    // The lock itself could not be made: the disk refuses writes. Refresh in memory.
+    if (!isUnwritable(error)) throw error;
+    return { credentials: await refreshFrom(current), unsaved: error };
+  }
 }
 
 function notSignedIn(): InstalledOAuthError {

@@ -40,6 +40,12 @@ export interface Account {
   /** For display: the ID token's `email`, when granted. */
   readonly email: string | undefined;
   readonly credentials: Credentials;
+  /**
+   * Set when a refresh could not be saved because the disk refused the write (full,
+   * read-only): the credentials are valid for this run, and the next one refreshes again.
+   * The store's `TOKEN_STORE_ERROR` says where and why.
+   */
+  readonly unsaved?: InstalledOAuthError | undefined;
 }
 
 export interface GetCredentialsOptions {
@@ -264,12 +270,14 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
     }
     if (!request.forceRefresh && !isExpired(stored)) return toAccount(id, stored);
     try {
-      const fresh = await refreshStored(store.account(id), stored, {
+      const { credentials, unsaved } = await refreshStored(store.account(id), stored, {
         clientSecrets,
         forceRefresh: request.forceRefresh,
         fetch,
       });
-      return toAccount(id, fresh);
+      return unsaved
+        ? Object.freeze({ ...toAccount(id, credentials), unsaved })
+        : toAccount(id, credentials);
     } catch (error) {
       if (!request.signIn || !isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED'))
         throw error;

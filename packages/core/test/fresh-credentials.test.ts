@@ -1,10 +1,12 @@
 import { useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { refreshStored } from '../src/fresh-credentials.js';
 import {
   authorize,
   type ClientSecrets,
   type Credentials,
   getFreshCredentials,
+  InstalledOAuthError,
   isInstalledOAuthError,
   type TokenStore,
 } from '../src/index.js';
@@ -70,5 +72,58 @@ describe('getFreshCredentials with stores other than the file store', () => {
     const before = sandbox.counters.refreshGrants;
     expect(await getFreshCredentials({ store, clientSecrets, forceRefresh: true })).toEqual(theirs);
     expect(sandbox.counters.refreshGrants).toBe(before);
+  });
+});
+
+describe('a disk that refuses writes (injected: the store fails as a full or read-only disk does)', () => {
+  const signIn = () =>
+    authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy: agentStrategy() });
+  /** The store's error for a disk that refuses writes, as the file stores report it. */
+  const diskRefuses = (errno: string) =>
+    new InstalledOAuthError('TOKEN_STORE_ERROR', `Cannot write the file: ${errno}.`, {
+      details: { reason: 'unwritable', errno },
+    });
+
+  it('refreshes in memory when the save fails, and says it was not saved', async () => {
+    const signedIn = await signIn();
+    const store = memoryStore({ ...signedIn, expiresAt: Date.now() - 1000 });
+    store.save = async () => {
+      throw diskRefuses('ENOSPC');
+    };
+    store.withLock = (task) => task();
+    const refreshes = sandbox.counters.refreshGrants;
+    const expired = (await store.load()) as Credentials;
+    const { credentials, unsaved } = await refreshStored(store, expired, { clientSecrets });
+    expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
+    expect(credentials.accessToken).not.toBe(signedIn.accessToken);
+    expect(unsaved?.details).toMatchObject({ reason: 'unwritable', errno: 'ENOSPC' });
+    // getFreshCredentials hands out the refreshed credentials all the same.
+    expect((await getFreshCredentials({ store, clientSecrets })).accessToken).not.toBe(
+      signedIn.accessToken,
+    );
+  });
+
+  it('refreshes without the lock when the lock cannot be made, once', async () => {
+    const signedIn = await signIn();
+    const expired = { ...signedIn, expiresAt: Date.now() - 1000 };
+    const store = memoryStore(expired);
+    store.withLock = async () => {
+      throw diskRefuses('EROFS');
+    };
+    const refreshes = sandbox.counters.refreshGrants;
+    const { credentials, unsaved } = await refreshStored(store, expired, { clientSecrets });
+    expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
+    expect(credentials.refreshToken).toBe(signedIn.refreshToken);
+    expect(unsaved?.message).toBe('Cannot write the file: EROFS.');
+    expect(store.saved).toEqual([]);
+  });
+
+  it('fails as before on any other store error', async () => {
+    const store = memoryStore({ ...someCredentials, expiresAt: Date.now() - 1000 });
+    store.withLock = async () => {
+      throw new InstalledOAuthError('TOKEN_STORE_ERROR', 'Timed out waiting for the lock.');
+    };
+    const error = await getFreshCredentials({ store, clientSecrets }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('Timed out waiting for the lock.');
   });
 });

@@ -88,6 +88,18 @@ describe('refreshCredentials', () => {
     expect(failure.details).toMatchObject({ error: 'invalid_grant', reason: 'invalid_rapt' });
   });
 
+  it('names what was wrong with a token response it cannot use, in its own words', async () => {
+    const failure = (await refreshCredentials({
+      clientSecrets,
+      credentials: someCredentials,
+      fetch: async () => Response.json({ access_token: 'ya29.other', token_type: 'mac' }),
+    }).catch((error) => error)) as InstalledOAuthError;
+    expect(failure.code).toBe('TOKEN_REQUEST_FAILED');
+    expect(failure.message).toBe(
+      'Failed while refreshing the access token: OAUTH_UNSUPPORTED_OPERATION: unsupported `token_type` value.',
+    );
+  });
+
   it('asks to sign in again when there is no refresh token', async () => {
     const online = await authorize({
       clientSecrets,

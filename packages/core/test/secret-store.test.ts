@@ -155,6 +155,13 @@ describe('accounts whose secrets live in a secret store', () => {
       message: `${path} keeps its secrets in the test vault, which this program does not use.`,
     });
 
+    // A value that is not ours (written over in the keyring's own manager): no tokens in it.
+    vault.values.set(account.id, 'not json');
+    expect(await failure(store.account(account.id).load())).toMatchObject({
+      code: 'INVALID_CREDENTIALS_FILE',
+      message: `${path} (with its secrets in the test vault) is not a usable credentials file: "refresh_token" is missing.`,
+    });
+
     vault.values.clear(); // removed in the keyring's own manager, say
     expect(await failure(store.account(account.id).load())).toMatchObject({
       code: 'REAUTHENTICATION_REQUIRED',

@@ -1,4 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { useSandbox } from '@installed-oauth/test-support';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { authorize, type ClientSecrets, type FetchLike, refreshCredentials } from '../src/index.js';
 import {
   clockOffError,
   clockProblem,
@@ -6,8 +8,10 @@ import {
   isTimestampFailure,
   watchServerClock,
 } from '../src/server-clock.js';
+import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
 
 const GOOGLE = 'https://oauth2.googleapis.com/token';
+const init = { method: 'POST', headers: {}, body: undefined, redirect: 'manual' } as const;
 const timestampFailure = Object.assign(new Error('something went wrong'), {
   cause: Object.assign(new Error('unexpected JWT "exp" claim value'), {
     code: 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
@@ -25,9 +29,9 @@ describe("this computer's clock against the token endpoint's Date header", () =>
     ];
     const { fetch, clock } = watchServerClock(async () => answers.shift() as Response);
     expect(clock.offsetSeconds()).toBeUndefined();
-    await fetch('https://example.com/', {});
+    await fetch('https://example.com/', init);
     expect(Math.round((clock.offsetSeconds() ?? 0) / 60)).toBe(180);
-    await fetch('https://example.com/', {});
+    await fetch('https://example.com/', init);
     // An answer without Date leaves the last reading.
     expect(Math.round((clock.offsetSeconds() ?? 0) / 60)).toBe(180);
   });
@@ -65,5 +69,53 @@ describe("this computer's clock against the token endpoint's Date header", () =>
     expect(clockProblem(clockAt(5), GOOGLE, 'exchange', timestampFailure)).toBeUndefined();
     expect(clockProblem(clockAt(20 * 60), GOOGLE, 'exchange', new Error('other'))).toBeUndefined();
     expect(clockOffError(-90, GOOGLE, 'exchange', timestampFailure).cause).toBe(timestampFailure);
+  });
+});
+
+describe('against the sandbox, with its Date header moved (a fetch that shifts it, as a clock off would)', () => {
+  const sandbox = useSandbox();
+  /** The sandbox's answers, with `Date` moved by `hours` (this computer's clock, seen from it). */
+  const shifted =
+    (hours: number): FetchLike =>
+    async (url, options) => {
+      const response = await fetch(url, options as RequestInit);
+      const headers = new Headers(response.headers);
+      headers.set('date', new Date(Date.now() - hours * 3600_000).toUTCString());
+      return new Response(await response.text(), { status: response.status, headers });
+    };
+  let clientSecrets: ClientSecrets;
+  beforeAll(() => {
+    clientSecrets = sandboxSecrets(sandbox);
+  });
+
+  it('fails the code exchange with CLOCK_SKEW when hours off, handing nothing out', async () => {
+    const error = await failure(
+      authorize({
+        clientSecrets,
+        scopes: [DRIVE_SCOPE],
+        strategy: agentStrategy(),
+        fetch: shifted(-3),
+      }),
+    );
+    expect(error.code).toBe('CLOCK_SKEW');
+    expect(error.message).toMatch(
+      /^This computer's clock is 3 h 00 min behind that of http:\/\/127\.0\.0\.1:\d+; set the time and sign in again\.$/,
+    );
+  });
+
+  it('fails a refresh with CLOCK_SKEW when hours off, and refreshes when minutes off', async () => {
+    const credentials = await authorize({
+      clientSecrets,
+      scopes: [DRIVE_SCOPE],
+      strategy: agentStrategy(),
+    });
+    const error = await failure(
+      refreshCredentials({ clientSecrets, credentials, fetch: shifted(2) }),
+    );
+    expect(error.code).toBe('CLOCK_SKEW');
+    // Date has whole seconds: the measured offset is within a second or two of the real one.
+    expect(Math.abs(Number(error.details.offsetSeconds) - 7200)).toBeLessThanOrEqual(2);
+    const refreshed = await refreshCredentials({ clientSecrets, credentials, fetch: shifted(0.2) });
+    expect(refreshed.accessToken).not.toBe(credentials.accessToken);
   });
 });

@@ -25,6 +25,7 @@ import {
   storageOf,
   storageWords,
   unusableFile,
+  warnIfUnsaved,
 } from './session.js';
 import type { Settings } from './settings.js';
 import { neutralise } from './terminal-text.js';
@@ -227,7 +228,9 @@ export async function status(settings: Settings, io: Io): Promise<void> {
     let credentials = stored;
     if (!settings.offline) {
       try {
-        ({ credentials } = await session.app.getCredentials({ account: id, forceRefresh: true }));
+        const checked = await session.app.getCredentials({ account: id, forceRefresh: true });
+        warnIfUnsaved(session, checked);
+        credentials = checked.credentials;
       } catch (error) {
         if (isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED')) {
           report.grant = 'invalid';

@@ -37,6 +37,8 @@ export interface Session {
   store: ReturnType<typeof createFileAccountStore>;
   /** With a proxy set, for every request: token requests and Drive (see network.ts). */
   fetch: FetchLike | undefined;
+  /** Whether this run already said that a refreshed token could not be saved. */
+  warnedUnsaved?: boolean;
 }
 
 /** The keyring "service" of drive-cli's entries; each entry is "<client id>/<account id>". */
@@ -262,10 +264,24 @@ export async function freshAccount(
       account: id,
       forceRefresh: options.forceRefresh,
     });
+    warnIfUnsaved(session, account);
     return { account, signedIn: false };
   } catch (error) {
     throw withLoginHint(error, id);
   }
+}
+
+/**
+ * A refresh the disk would not take (full, read-only): the command goes on with the token in
+ * memory, and says once that it was not saved.
+ */
+export function warnIfUnsaved(session: Session, account: Account): void {
+  if (!account.unsaved || session.warnedUnsaved) return;
+  session.warnedUnsaved = true;
+  say(
+    session.io,
+    `drive-cli: warning: the refreshed access token could not be saved (${account.unsaved.message.replace(/\.$/, '')}); it is used for this run only.`,
+  );
 }
 
 /** A dead grant's error, saying which account and which command signs in again. */

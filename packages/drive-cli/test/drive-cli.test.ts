@@ -283,14 +283,17 @@ describe('redirect strategies', () => {
       { DISPLAY: ':0', SSH_CONNECTION: '10.0.0.2 50000 10.0.0.1 22' },
     ],
   ])('falls back to printing the link and accepting a paste %s', async (_name, extra) => {
+    // The person is at a terminal (an SSH session has one), where they paste.
     const env = await sandboxEnv(sandbox, { BROWSER: '', ...extra });
-    const cli = startCli(['login'], env, { stdin: 'pipe' });
-    const [, link] = await cli.waitForStderr(/authorize this application: (\S+)/);
+    const cli = startCli(['login'], env, { stdin: 'pipe', terminal: true });
+    const [, link] = await cli.waitForStderr(/authorize this application: (\S+)\r\n/);
+    await cli.waitForStderr(/Paste the address: $/);
     const { redirectUrl } = await runConsentAgent(link ?? '', { deliver: false });
-    cli.child.stdin?.write(`${redirectUrl}\n`);
+    cli.child.stdin?.write(`${redirectUrl}\r`);
     const result = await cli.done;
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^No browser can be opened here/m);
+    expect(result.stdout).toMatch(/^No browser can be opened here/m);
+    expect(result.stdout).toMatch(/Signed in as sandbox\.user@example\.com\./);
   });
 });
 

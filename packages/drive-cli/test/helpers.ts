@@ -39,7 +39,12 @@ export function startCli(
   });
   let stdout = '';
   let stderr = '';
-  const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+  let closed = false;
+  const waiters: {
+    pattern: RegExp;
+    resolve: (match: RegExpMatchArray) => void;
+    reject: (error: Error) => void;
+  }[] = [];
   const watched = () => (options.terminal ? stdout : stderr);
   const wakeWaiters = () => {
     for (const waiter of [...waiters]) {
@@ -66,6 +71,15 @@ export function startCli(
     stderr: string;
   }>((resolve) => {
     child.once('close', (code, signal) => {
+      closed = true;
+      // Whatever was awaited will not come now: fail at once, showing what did come.
+      for (const waiter of waiters.splice(0)) {
+        waiter.reject(
+          new Error(
+            `drive-cli exited (${code ?? signal}) before printing ${waiter.pattern}; it printed:\n${watched()}`,
+          ),
+        );
+      }
       resolve({ code, signal, stdout, stderr });
     });
   });
@@ -75,7 +89,9 @@ export function startCli(
     waitForStderr(pattern) {
       const match = watched().match(pattern);
       if (match) return Promise.resolve(match);
-      return new Promise((resolve) => waiters.push({ pattern, resolve }));
+      if (closed)
+        return Promise.reject(new Error(`drive-cli had exited before printing ${pattern}`));
+      return new Promise((resolve, reject) => waiters.push({ pattern, resolve, reject }));
     },
   };
 }

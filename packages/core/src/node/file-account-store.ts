@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
-import { InstalledOAuthError, invalidArgument } from '../errors.js';
+import { invalidArgument } from '../errors.js';
 import type { AccountStore, SecretStore, TokenStore } from '../token-store.js';
 import type { FileLockOptions } from './file-lock.js';
 import { withFileLock } from './file-lock.js';
@@ -12,7 +12,7 @@ import {
   type StorageKind,
   writePrivateFile,
 } from './file-token-store.js';
-import { describeFsError } from './fs-errors.js';
+import { describeFsError, storeError } from './fs-errors.js';
 
 export interface FileAccountStoreOptions {
   /** The folder, e.g. `~/.config/my-app/accounts`. Created with mode 0700. */
@@ -84,11 +84,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
       text = await readFile(indexPath, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new InstalledOAuthError(
-        'TOKEN_STORE_ERROR',
-        `Cannot read ${indexPath}: ${describeFsError(error)}.`,
-        { cause: error },
-      );
+      throw storeError(`Cannot read ${indexPath}: ${describeFsError(error)}.`, error);
     }
     try {
       const ids = (JSON.parse(text) as { accounts?: unknown }).accounts;
@@ -111,11 +107,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
       names = await readdir(directory);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new InstalledOAuthError(
-        'TOKEN_STORE_ERROR',
-        `Cannot list ${directory}: ${describeFsError(error)}.`,
-        { cause: error },
-      );
+      throw storeError(`Cannot list ${directory}: ${describeFsError(error)}.`, error);
     }
     const onDisk = names
       .filter((name) => name.endsWith('.json') && name !== INDEX)
@@ -174,13 +166,10 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
         await handle.close();
       }
     } catch (error) {
-      throw new InstalledOAuthError(
-        'TOKEN_STORE_ERROR',
+      throw storeError(
         `A sign-in could not be saved in ${directory}: ${describeFsError(error)}.`,
-        {
-          cause: error,
-          hint: 'Free some space or make the folder writable (or choose another folder), then sign in.',
-        },
+        error,
+        'Free some space or make the folder writable (or choose another folder), then sign in.',
       );
     } finally {
       await unlink(probe).catch(() => {});

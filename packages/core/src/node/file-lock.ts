@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { type FileHandle, link, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { type FileHandle, link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InstalledOAuthError } from '../errors.js';
-import { describeFsError } from './fs-errors.js';
+import { describeFsError, storeError } from './fs-errors.js';
 
 export interface FileLockOptions {
   /** Give up waiting after this many milliseconds (default 30 000). */
@@ -55,11 +55,7 @@ async function readLock(
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined; // released meanwhile
     if (code === 'ELOOP') throw refuse('it is a symbolic link');
-    throw new InstalledOAuthError(
-      'TOKEN_STORE_ERROR',
-      `Cannot read the lock file ${path}: ${describeFsError(error)}.`,
-      { cause: error },
-    );
+    throw storeError(`Cannot read the lock file ${path}: ${describeFsError(error)}.`, error);
   }
   try {
     const info = await handle.stat();
@@ -88,8 +84,14 @@ async function breakStaleLock(lockPath: string, judged: string, nonce: string): 
   const aside = `${lockPath}.stale-${nonce}`;
   try {
     await rename(lockPath, aside);
-  } catch {
-    return; // gone already: someone else broke or released it
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else broke it
+    // A lock that cannot be broken (a read-only disk) would be waited on to no end: say so now.
+    throw storeError(
+      `Cannot remove the stale lock file ${lockPath}: ${describeFsError(error)}.`,
+      error,
+      'Make the folder writable again (or remove the file), then try again.',
+    );
   }
   let moved: string | undefined;
   try {
@@ -115,6 +117,30 @@ function isStale(
 }
 
 /**
+ * Creates the lock file holding `me`; false when another lock is there. A lock file made but
+ * not written (a full disk takes the name but not the bytes) is removed again before the error
+ * is reported, so that it never stands in the way of the next run.
+ */
+async function createLock(lockPath: string, me: LockOwner): Promise<boolean> {
+  let handle: FileHandle;
+  try {
+    handle = await open(lockPath, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw storeError(`Cannot create the lock file ${lockPath}: ${describeFsError(error)}.`, error);
+  }
+  try {
+    await handle.writeFile(JSON.stringify(me));
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await unlink(lockPath).catch(() => {});
+    throw storeError(`Cannot write the lock file ${lockPath}: ${describeFsError(error)}.`, error);
+  }
+  await handle.close();
+  return true;
+}
+
+/**
  * A cross-process lock: a file created with O_EXCL beside the protected file. Works on every
  * platform Node runs on and on network file systems that honour O_EXCL. A lock whose owner
  * died (same host, pid gone) or that is older than `staleAfter` is broken.
@@ -134,20 +160,8 @@ export async function withFileLock<T>(
   };
   const deadline = Date.now() + timeout;
   for (let attempt = 0; ; attempt++) {
-    try {
-      me.createdAt = Date.now();
-      await writeFile(lockPath, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
-      break;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') {
-        throw new InstalledOAuthError(
-          'TOKEN_STORE_ERROR',
-          `Cannot create the lock file ${lockPath}: ${describeFsError(error)}.`,
-          { cause: error },
-        );
-      }
-    }
+    me.createdAt = Date.now();
+    if (await createLock(lockPath, me)) break;
     const lock = await readLock(lockPath);
     if (!lock) continue; // released meanwhile: try again at once
     if (isStale(lock, staleAfter)) {

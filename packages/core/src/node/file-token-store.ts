@@ -10,7 +10,7 @@ import { InstalledOAuthError, invalidArgument } from '../errors.js';
 import { sanitise } from '../outside-text.js';
 import type { SecretStore, TokenStore } from '../token-store.js';
 import { type FileLockOptions, processIsAlive, withFileLock } from './file-lock.js';
-import { describeFsError } from './fs-errors.js';
+import { describeFsError, storeError } from './fs-errors.js';
 import { joinCredentials, METADATA_TYPE, splitCredentials } from './secret-split.js';
 
 export interface FileTokenStoreOptions {
@@ -40,10 +40,6 @@ export interface FileTokenStoreOptions {
 export type StorageKind = 'file' | 'secret store';
 
 const MAX_FILE_BYTES = 64 * 1024;
-
-function storeError(message: string, cause?: unknown, hint?: string): InstalledOAuthError {
-  return new InstalledOAuthError('TOKEN_STORE_ERROR', message, { cause, hint });
-}
 
 async function refuseSymlink(path: string): Promise<boolean> {
   try {
@@ -145,7 +141,22 @@ export async function makePrivateFolder(folder: string): Promise<void> {
   try {
     await mkdir(folder, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw storeError(`Cannot create the folder ${folder}: ${describeFsError(error)}.`, error);
+    const reason = await realReason(folder, error);
+    throw storeError(`Cannot create the folder ${folder}: ${describeFsError(reason)}.`, reason);
+  }
+}
+
+/**
+ * Node's recursive mkdir reports ENOENT where the parent exists but refuses the new folder (a
+ * read-only disk, a folder of someone else's); a plain mkdir of the folder tells the truth.
+ */
+async function realReason(folder: string, error: unknown): Promise<unknown> {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
+  try {
+    await mkdir(folder, { mode: 0o700 });
+    return error;
+  } catch (plain) {
+    return (plain as NodeJS.ErrnoException).code === 'ENOENT' ? error : plain;
   }
 }
 

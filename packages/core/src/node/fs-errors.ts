@@ -1,3 +1,5 @@
+import { InstalledOAuthError } from '../errors.js';
+
 /** Plain words for the file-system errors a user can do something about. */
 const WORDS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -15,4 +17,24 @@ const WORDS: Record<string, string> = {
 export function describeFsError(error: unknown): string {
   const { code, message } = error as NodeJS.ErrnoException;
   return (code && WORDS[code]) ?? code ?? message;
+}
+
+/**
+ * Error codes that mean the disk refuses writes for now: full, read-only, over quota, not
+ * ours to write, or failing. A program may carry on with what it has in memory.
+ */
+const UNWRITABLE = new Set(['ENOSPC', 'EROFS', 'EDQUOT', 'EACCES', 'EPERM', 'EIO']);
+
+/**
+ * A `TOKEN_STORE_ERROR` with `cause`; when the cause is a disk that refuses writes, its
+ * `details.reason` is `'unwritable'`, so that callers can refresh in memory and say the result
+ * could not be saved, instead of failing.
+ */
+export function storeError(message: string, cause?: unknown, hint?: string): InstalledOAuthError {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return new InstalledOAuthError('TOKEN_STORE_ERROR', message, {
+    cause,
+    hint,
+    details: code && UNWRITABLE.has(code) ? { reason: 'unwritable', errno: code } : undefined,
+  });
 }
