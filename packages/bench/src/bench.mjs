@@ -213,7 +213,7 @@ const baseEnv = {
   HOME: work,
   DRIVE_CLI_CLIENT_SECRETS: sandbox.clientSecretsPath,
   DRIVE_CLI_API_ROOT: sandbox.driveApiRoot,
-  OAUTHLIB_INSECURE_TRANSPORT: '1',
+  DRIVE_CLI_SANDBOX: '1',
 };
 const agentBrowser = `"${process.execPath}" "${consentAgentPath}"`;
 const results = { rows: [], notes: [] };

@@ -13,7 +13,8 @@ Environment:
   DRIVE_CLI_INSECURE_STORAGE=1   like --insecure-storage: keep new sign-ins in files, not the keyring
   DRIVE_CLI_NO_INPUT=1           like --no-input; CI=true implies it (DRIVE_CLI_NO_INPUT=0 undoes that)
   BROWSER                        command that opens the sign-in link (run without a shell, URL last)
-  OAUTHLIB_INSECURE_TRANSPORT=1  allow http:// endpoints on loopback hosts only (tests, sandbox)
+  DRIVE_CLI_SANDBOX=1            allow http:// endpoints on one loopback origin, 127.0.0.1 or [::1]
+                                 only (tests, the sandbox); OAUTHLIB_INSECURE_TRANSPORT does nothing
   DRIVE_CLI_API_ROOT             Drive API root URL (default https://www.googleapis.com/)
   HTTPS_PROXY, HTTP_PROXY        proxy for the requests to Google; NO_PROXY: hosts that bypass it
   DEBUG                          any value: print stacks on errors, like --debug

@@ -1,4 +1,4 @@
-import { type ClientSecrets, isLoopbackHost } from '@installed-oauth/core';
+import type { ClientSecrets } from '@installed-oauth/core';
 import { CliError, ExitCode } from './exit-codes.js';
 import { neutralise } from './terminal-text.js';
 
@@ -6,28 +6,49 @@ import { neutralise } from './terminal-text.js';
 const GOOGLE_OAUTH_HOSTS = new Set(['accounts.google.com', 'oauth2.googleapis.com']);
 
 /**
+ * The loopback addresses DRIVE_CLI_SANDBOX admits, as IP literals only: a name such as
+ * `localhost` or `x.localhost` may be resolved through DNS on some systems.
+ */
+export const LOOPBACK_LITERALS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]']);
+
+/**
  * drive-cli talks to Google only: a client_secret.json whose endpoints lie elsewhere (a file
  * planted in the current folder, say) would receive the authorization code, the client secret
- * and the refresh token. Loopback endpoints pass only with the insecure-transport switch
- * (tests, the sandbox); core has checked the scheme already.
+ * and the refresh token. With DRIVE_CLI_SANDBOX=1 (tests, the sandbox) both endpoints must
+ * instead be on one loopback origin, by IP literal: never Google's sign-in page paired with a
+ * local token endpoint. Core has checked the schemes already.
  */
 export function assertGoogleEndpoints(
   secrets: ClientSecrets,
   path: string,
-  allowInsecureTransport: boolean,
+  sandbox: boolean,
 ): void {
   const endpoints = [
     ['auth_uri', secrets.authorizationEndpoint],
     ['token_uri', secrets.tokenEndpoint],
   ] as const;
+  if (sandbox) return assertSandboxEndpoints(endpoints, path);
   for (const [field, url] of endpoints) {
     const { hostname, protocol } = new URL(url);
     if (protocol === 'https:' && GOOGLE_OAUTH_HOSTS.has(hostname)) continue;
-    if (allowInsecureTransport && isLoopbackHost(hostname)) continue;
     throw new CliError(
       ExitCode.clientConfiguration,
-      `${path} sends "${field}" to ${neutralise(url)}, which is not Google's; drive-cli talks only to accounts.google.com and oauth2.googleapis.com.`,
-      'Download the client file again from the Google Cloud console (APIs & Services → Credentials). Loopback endpoints (the sandbox) need OAUTHLIB_INSECURE_TRANSPORT=1.',
+      `${neutralise(path)} sends "${field}" to ${neutralise(url)}, which is not Google's; drive-cli talks only to accounts.google.com and oauth2.googleapis.com.`,
+      'Download the client file again from the Google Cloud console (APIs & Services → Credentials). A local sandbox needs DRIVE_CLI_SANDBOX=1.',
     );
   }
+}
+
+function assertSandboxEndpoints(
+  endpoints: readonly (readonly [string, string])[],
+  path: string,
+): void {
+  const origins = new Set(endpoints.map(([, url]) => new URL(url).origin));
+  const local = endpoints.every(([, url]) => LOOPBACK_LITERALS.has(new URL(url).hostname));
+  if (local && origins.size === 1) return;
+  throw new CliError(
+    ExitCode.clientConfiguration,
+    `With DRIVE_CLI_SANDBOX=1, ${neutralise(path)} must send "auth_uri" and "token_uri" to one loopback origin (127.0.0.1 or [::1]); it names ${endpoints.map(([field, url]) => `${field} ${neutralise(url)}`).join(' and ')}.`,
+    'Unset DRIVE_CLI_SANDBOX to use Google, or point both endpoints at the sandbox.',
+  );
 }

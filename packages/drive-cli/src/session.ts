@@ -88,8 +88,11 @@ export async function openSession(
   io: Io,
   options: { replaceUnusableLegacyFile?: boolean } = {},
 ): Promise<Session> {
+  // Plain http passes core only on loopback hosts; which endpoints drive-cli accepts at all
+  // (Google's, or one loopback origin with DRIVE_CLI_SANDBOX) is decided just below, with
+  // drive-cli's own words.
   const clientSecrets = await readClientSecretsFile(settings.clientSecretsPath, {
-    allowInsecureTransport: settings.allowInsecureTransport,
+    allowInsecureTransport: true,
   });
   assertGoogleEndpoints(clientSecrets, settings.clientSecretsPath, settings.allowInsecureTransport);
   const fetch = await proxyAwareFetch(io.env);

@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { isLoopbackHost } from '@installed-oauth/core';
 import envPaths from 'env-paths';
+import { LOOPBACK_LITERALS } from './endpoints.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { neutralise } from './terminal-text.js';
 
@@ -46,6 +47,7 @@ export interface Settings {
   all: boolean;
   /** status --offline */
   offline: boolean;
+  /** DRIVE_CLI_SANDBOX=1: http:// endpoints on one loopback origin, by IP literal (tests). */
   allowInsecureTransport: boolean;
   /** --insecure-storage or DRIVE_CLI_INSECURE_STORAGE: new sign-ins go to a file, not the keyring. */
   insecureStorage: boolean;
@@ -131,8 +133,9 @@ export function resolveSettings(
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): Settings {
-  const allowInsecureTransport =
-    env.OAUTHLIB_INSECURE_TRANSPORT === '1' || env.OAUTHLIB_INSECURE_TRANSPORT === 'true';
+  // drive-cli's own switch: Python's OAUTHLIB_INSECURE_TRANSPORT, which people keep exported,
+  // changes nothing here.
+  const allowInsecureTransport = env.DRIVE_CLI_SANDBOX === '1' || env.DRIVE_CLI_SANDBOX === 'true';
   const clientSecretsPath = resolve(
     cwd,
     options.clientSecrets ?? env.DRIVE_CLI_CLIENT_SECRETS ?? 'client_secret.json',
@@ -148,17 +151,17 @@ export function resolveSettings(
 
   const apiRoot = env.DRIVE_CLI_API_ROOT || DEFAULT_API_ROOT;
   const apiUrl = URL.parse(apiRoot);
-  const loopbackOk = allowInsecureTransport && isLoopbackHost(apiUrl?.hostname ?? '');
+  const loopbackOk = allowInsecureTransport && LOOPBACK_LITERALS.has(apiUrl?.hostname ?? '');
   if (!apiUrl || (apiUrl.protocol !== 'https:' && !loopbackOk)) {
     throw usage(
       `DRIVE_CLI_API_ROOT must be an https URL, got "${neutralise(apiRoot)}".`,
-      'Plain http is allowed only for loopback hosts with OAUTHLIB_INSECURE_TRANSPORT=1 (tests, the sandbox).',
+      'Plain http is allowed only for 127.0.0.1 or [::1] with DRIVE_CLI_SANDBOX=1 (tests, the sandbox).',
     );
   }
   if (!loopbackOk && !isGoogleApiHost(apiUrl.hostname)) {
     throw usage(
       `DRIVE_CLI_API_ROOT must be on googleapis.com (the access token goes there), got "${neutralise(apiRoot)}".`,
-      'Leave it unset for https://www.googleapis.com/; loopback hosts are allowed with OAUTHLIB_INSECURE_TRANSPORT=1 (tests, the sandbox).',
+      'Leave it unset for https://www.googleapis.com/; 127.0.0.1 and [::1] are allowed with DRIVE_CLI_SANDBOX=1 (tests, the sandbox).',
     );
   }
 

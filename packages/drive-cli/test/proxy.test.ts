@@ -58,11 +58,7 @@ async function googleAccountBehindProxy() {
     { mode: 0o600 },
   );
   await writeStored(env, { ...(await readStored(env)), token_uri: GOOGLE.token_uri });
-  const {
-    OAUTHLIB_INSECURE_TRANSPORT: _insecure,
-    DRIVE_CLI_API_ROOT: _apiRoot,
-    ...googleEnv
-  } = env;
+  const { DRIVE_CLI_SANDBOX: _sandbox, DRIVE_CLI_API_ROOT: _apiRoot, ...googleEnv } = env;
   return {
     ...googleEnv,
     DRIVE_CLI_CLIENT_SECRETS: clientSecretsPath,

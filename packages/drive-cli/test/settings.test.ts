@@ -30,7 +30,7 @@ describe('where drive-cli looks when nothing says otherwise', () => {
       PATH: process.env.PATH,
       HOME: home,
       TZ: 'UTC',
-      OAUTHLIB_INSECURE_TRANSPORT: 'true',
+      DRIVE_CLI_SANDBOX: 'true',
       BROWSER: `"${process.execPath}" "${consentAgentPath}"`,
     };
     const login = await runCli(['login'], env, { cwd: project });

@@ -133,8 +133,8 @@ describe('credentials already on disk', () => {
     const env = await signedInEnv(sandbox);
     await expireStoredToken(env);
     const before = await readFile(credentialsPath(env), 'utf8');
-    // A client_secret.json planted in the current folder: the same client id and secret, and a
-    // token endpoint of its own (on loopback, which the insecure switch lets through).
+    // A client_secret.json planted in the current folder: the same client id and secret, and
+    // endpoints of its own (on one loopback origin, which DRIVE_CLI_SANDBOX lets through).
     const received: string[] = [];
     const planted = createServer((req, res) => {
       received.push(`${req.method} ${req.url}`);
@@ -146,7 +146,13 @@ describe('credentials already on disk', () => {
     const folder = dirname(env.DRIVE_CLI_CONFIG_DIR ?? '');
     await writeFile(
       join(folder, 'client_secret.json'),
-      JSON.stringify({ installed: { ...secrets.installed, token_uri: otherEndpoint } }),
+      JSON.stringify({
+        installed: {
+          ...secrets.installed,
+          auth_uri: new URL('/o/oauth2/auth', otherEndpoint).href,
+          token_uri: otherEndpoint,
+        },
+      }),
     );
     const { DRIVE_CLI_CLIENT_SECRETS: _genuine, ...cwdEnv } = env;
     try {
@@ -183,7 +189,9 @@ describe('credentials already on disk', () => {
         },
       }),
     );
-    const result = await runCli(['login'], { ...env, DRIVE_CLI_CLIENT_SECRETS: elsewhere });
+    // As a user runs it: Google's API root, no sandbox switch.
+    const { DRIVE_CLI_SANDBOX: _sandbox, DRIVE_CLI_API_ROOT: _root, ...google } = env;
+    const result = await runCli(['login'], { ...google, DRIVE_CLI_CLIENT_SECRETS: elsewhere });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(
       `drive-cli: ${elsewhere} sends "token_uri" to https://oauth2.googleapis.com.evil.example/token, which is not Google's;`,
@@ -194,6 +202,63 @@ describe('credentials already on disk', () => {
     });
     expect(apiRoot.code).toBe(2);
     expect(apiRoot.stderr).toMatch(/^drive-cli: DRIVE_CLI_API_ROOT must be on googleapis\.com/);
+  });
+
+  it("takes loopback endpoints only with DRIVE_CLI_SANDBOX, by IP literal, on one origin; Python's switch does nothing", async () => {
+    const env = await signedInEnv(sandbox);
+    const secrets = JSON.parse(await readFile(sandbox.clientSecretsPath, 'utf8'));
+    const folder = dirname(env.DRIVE_CLI_CONFIG_DIR ?? '');
+    const received: string[] = [];
+    const listener = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as AddressInfo).port;
+    const planted = async (name: string, endpoints: object) => {
+      const path = join(folder, name);
+      await writeFile(path, JSON.stringify({ installed: { ...secrets.installed, ...endpoints } }));
+      return path;
+    };
+    try {
+      // OAUTHLIB_INSECURE_TRANSPORT, exported for some Python tool, lets nothing local through.
+      const { DRIVE_CLI_SANDBOX: _sandbox, DRIVE_CLI_API_ROOT: apiRoot, ...withoutSwitch } = env;
+      const pythonRoot = await runCli(['ls'], {
+        ...withoutSwitch,
+        DRIVE_CLI_API_ROOT: apiRoot,
+        OAUTHLIB_INSECURE_TRANSPORT: '1',
+      });
+      expect(pythonRoot.code).toBe(2);
+      const python = await runCli(['ls'], { ...withoutSwitch, OAUTHLIB_INSECURE_TRANSPORT: '1' });
+      expect(python.code).toBe(3);
+      expect(python.stderr).toMatch(/which is not Google's;/);
+      expect(python.stderr).toContain('A local sandbox needs DRIVE_CLI_SANDBOX=1.');
+
+      // Google's sign-in page paired with a local token endpoint: refused before any request.
+      const mixed = await planted('mixed.json', {
+        auth_uri: 'https://accounts.google.com/o/oauth2/auth',
+        token_uri: `http://127.0.0.1:${port}/token`,
+      });
+      const login = await runCli(['login'], { ...env, DRIVE_CLI_CLIENT_SECRETS: mixed });
+      expect(login.code).toBe(3);
+      expect(login.stderr).toContain(
+        'must send "auth_uri" and "token_uri" to one loopback origin (127.0.0.1 or [::1]);',
+      );
+      // A name, which may go to DNS, instead of an IP literal.
+      const named = await planted('named.json', {
+        auth_uri: `http://sandbox.localhost:${port}/o/oauth2/auth`,
+        token_uri: `http://sandbox.localhost:${port}/token`,
+      });
+      expect((await runCli(['login'], { ...env, DRIVE_CLI_CLIENT_SECRETS: named })).code).toBe(3);
+      const namedRoot = await runCli(['ls'], {
+        ...env,
+        DRIVE_CLI_API_ROOT: `http://localhost:${port}/`,
+      });
+      expect(namedRoot.code).toBe(2);
+      expect(received).toEqual([]);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 
   it('logout after the grant was ended elsewhere says so and still deletes the file', async () => {

@@ -47,7 +47,7 @@ async function startCli(args: string[], pattern: RegExp): Promise<Cli & { config
       DRIVE_CLI_CLIENT_SECRETS: sandbox.clientSecretsPath,
       DRIVE_CLI_CONFIG_DIR: configDir,
       DRIVE_CLI_API_ROOT: sandbox.driveApiRoot,
-      OAUTHLIB_INSECURE_TRANSPORT: '1',
+      DRIVE_CLI_SANDBOX: '1',
       BROWSER: 'true',
     },
     stdio: ['pipe', 'pipe', 'pipe'],

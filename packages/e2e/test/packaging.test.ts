@@ -159,7 +159,7 @@ describe('packed packages installed outside the workspace', () => {
         DRIVE_CLI_CLIENT_SECRETS: sandbox.clientSecretsPath,
         DRIVE_CLI_CONFIG_DIR: configDir,
         DRIVE_CLI_API_ROOT: sandbox.driveApiRoot,
-        OAUTHLIB_INSECURE_TRANSPORT: '1',
+        DRIVE_CLI_SANDBOX: '1',
         BROWSER: `"${process.execPath}" "${consentAgentPath}"`,
       },
     });

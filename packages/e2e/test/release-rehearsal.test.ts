@@ -166,7 +166,7 @@ function drivecliEnv(dir: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     DRIVE_CLI_CLIENT_SECRETS: sandbox.clientSecretsPath,
     DRIVE_CLI_CONFIG_DIR: join(dir, 'drive-cli-config'),
     DRIVE_CLI_API_ROOT: sandbox.driveApiRoot,
-    OAUTHLIB_INSECURE_TRANSPORT: '1',
+    DRIVE_CLI_SANDBOX: '1',
     BROWSER: `"${process.execPath}" "${consentAgentPath}"`,
     // CI is set for npm's sake; here the consent agent is the person who signs in.
     DRIVE_CLI_NO_INPUT: '0',

@@ -334,7 +334,7 @@ describe('the revocation endpoint, as Google answers', () => {
   });
 
   it('answers 400 invalid_token for a token it does not know, or none', async () => {
-    for (const body of [{ token: 'not-a-token' }, {}]) {
+    for (const body of [{ token: 'not-a-token' }, {}] as Record<string, string>[]) {
       const response = await revoke(body);
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({

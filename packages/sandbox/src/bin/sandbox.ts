@@ -48,7 +48,7 @@ client_secret.json: ${sandbox.clientSecretsPath}
 To use it from a shell:
   export DRIVE_CLI_CLIENT_SECRETS='${sandbox.clientSecretsPath}'
   export DRIVE_CLI_API_ROOT='${sandbox.driveApiRoot}'
-  export OAUTHLIB_INSECURE_TRANSPORT=1
+  export DRIVE_CLI_SANDBOX=1
   export BROWSER='node ${agent}'   # or leave unset and use a real browser
 
 Press Ctrl-C to stop.
