@@ -1,3 +1,4 @@
+import { fchmodSync, fstatSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import {
   type Account,
@@ -329,13 +330,30 @@ export async function exportAccount(settings: Settings, io: Io): Promise<void> {
     throw new CliError(
       ExitCode.usage,
       'drive-cli export prints a refresh token; it does not print it onto a terminal.',
-      'Redirect it to a file of your own: drive-cli export > credentials.json (then chmod 600 it).',
+      'Redirect it to a file of your own: drive-cli export > credentials.json (made readable by you alone).',
     );
   }
   const session = await openSession(settings, io);
   const { account } = await freshAccount(session, { signInIfNeeded: false });
   const json = toAuthorizedUserJson(account.credentials, session.clientSecrets);
+  privateIfFile(io.stdout);
   io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+}
+
+/**
+ * `drive-cli export > file`: the shell made the file with the umask's mode (often 0644, so
+ * readable by every user); a regular file of ours on stdout is made 0600 before a byte of the
+ * refresh token reaches it. Pipes and other streams are left alone.
+ */
+function privateIfFile(stdout: Io['stdout']): void {
+  const fd = (stdout as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return;
+  try {
+    const info = fstatSync(fd);
+    if (info.isFile() && info.uid === process.geteuid?.()) fchmodSync(fd, 0o600);
+  } catch {
+    // Not a file we can change: nothing to tighten.
+  }
 }
 
 /** `drive-cli token`: a valid access token on stdout, for scripts. */

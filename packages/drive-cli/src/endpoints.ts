@@ -27,7 +27,10 @@ export function assertGoogleEndpoints(
     ['auth_uri', secrets.authorizationEndpoint],
     ['token_uri', secrets.tokenEndpoint],
   ] as const;
-  if (sandbox) return assertSandboxEndpoints(endpoints, path);
+  if (sandbox) {
+    assertSandboxEndpoints(endpoints, path);
+    return;
+  }
   for (const [field, url] of endpoints) {
     const { hostname, protocol } = new URL(url);
     if (protocol === 'https:' && GOOGLE_OAUTH_HOSTS.has(hostname)) continue;

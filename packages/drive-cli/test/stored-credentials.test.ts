@@ -1,12 +1,14 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { consentAgentPath } from '@installed-oauth/sandbox';
-import { useSandbox } from '@installed-oauth/test-support';
+import { exited, guardChild, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import {
+  cliPath,
   credentialsPath,
   expireStoredToken,
   legacyCredentialsPath,
@@ -271,5 +273,29 @@ describe('credentials already on disk', () => {
       `The server had already ended the sign-in of sandbox.user@example.com. Deleted ${credentialsPath(env)}.\n`,
     );
     await expect(readFile(credentialsPath(env))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('drive-cli export > file', () => {
+  it('makes the file it writes the refresh token into readable by its owner alone', async () => {
+    const env = await signedInEnv(sandbox);
+    const path = join(dirname(env.DRIVE_CLI_CONFIG_DIR ?? ''), 'exported.json');
+    // What `> exported.json` does under a usual umask: a file every user may read.
+    const file = await open(path, 'w', 0o644);
+    try {
+      const child = spawn(process.execPath, [cliPath, 'export'], {
+        env,
+        stdio: ['ignore', file.fd, 'pipe'],
+      });
+      guardChild(child);
+      expect((await exited(child)).code).toBe(0);
+    } finally {
+      await file.close();
+    }
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({
+      type: 'authorized_user',
+      client_id: sandbox.clientId,
+    });
   });
 });
