@@ -28,7 +28,7 @@ import {
   parseClientSecrets,
 } from '../src/index.js';
 import { describeFsError } from '../src/node/fs-errors.js';
-import { createFileTokenStore, withFileLock } from '../src/node/index.js';
+import { createFileAccountStore, createFileTokenStore, withFileLock } from '../src/node/index.js';
 import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
 
 const run = promisify(execFile);
@@ -505,6 +505,35 @@ describe('file lock', () => {
     await utimes(`${path}.lock`, longAgo, longAgo);
     const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 60_000 } });
     expect(await store.withLock?.(async () => 'ran')).toBe('ran');
+  });
+
+  it('never waits on a lock dated ahead of now, even when its holder runs or is elsewhere', async () => {
+    const path = join(folder, 'credentials.json');
+    // What it says is an hour ahead, its file is fresh, and its pid is alive (this process).
+    await writeLockFile(`${path}.lock`, { pid: process.pid, createdAt: Date.now() + 3_600_000 });
+    // A short limit: a lock judged live would be waited on, and fail with "Timed out".
+    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 200 } });
+    expect(await store.withLock?.(async () => 'ran')).toBe('ran');
+    // A file dated ahead, whatever it says (planted with touch -d).
+    await writeFile(`${path}.lock`, JSON.stringify({ pid: process.pid, host: 'elsewhere' }));
+    const inAnHour = new Date(Date.now() + 3_600_000);
+    await utimes(`${path}.lock`, inAnHour, inAnHour);
+    expect(await store.withLock?.(async () => 'ran again')).toBe('ran again');
+  });
+
+  it('reads the accounts index as it reads a lock: a FIFO there is refused, never waited on', async () => {
+    const directory = join(folder, 'accounts');
+    await mkdir(directory, { mode: 0o700 });
+    await run('mkfifo', [join(directory, 'accounts.json')]);
+    const store = createFileAccountStore({ directory, clientSecrets });
+    const error = await failure(store.accounts());
+    expect(error.code).toBe('TOKEN_STORE_ERROR');
+    expect(error.message).toBe(
+      `Refusing ${join(directory, 'accounts.json')}: it is not a regular file.`,
+    );
+    await rm(join(directory, 'accounts.json'));
+    await writeFile(join(directory, 'accounts.json'), 'x'.repeat(70 * 1024));
+    expect((await failure(store.accounts())).message).toMatch(/more than such a file holds/);
   });
 
   it('gives up with a clear error while a live process holds the lock', async () => {

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   accountIdOf,
@@ -247,6 +248,20 @@ describe('the single-account layout of drive-cli 0.x', () => {
 });
 
 describe('no dead ends', () => {
+  it('a FIFO where the active account is kept is never waited on, and the next login replaces it', async () => {
+    const env = await signedInEnv(sandbox);
+    const active = join(String(env.DRIVE_CLI_CONFIG_DIR), 'active-account.json');
+    await rm(active);
+    execFileSync('mkfifo', [active]);
+    const status = await runCli(['status', '--offline'], env);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^\* sandbox\.user@example\.com \(active\)$/m);
+    expect((await runCli(['login'], env)).code).toBe(0);
+    expect(JSON.parse(await readFile(active, 'utf8'))).toEqual({
+      account: accountIdOf(SANDBOX_USER),
+    });
+  });
+
   it('login over a refresh token that died while Google remembers the consent ends with a working account', async () => {
     const env = await signedInEnv(sandbox);
     const stored = JSON.parse(await readFile(credentialsPath(env), 'utf8'));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, readFile, unlink } from 'node:fs/promises';
+import { open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
 import { invalidArgument } from '../errors.js';
@@ -13,6 +13,7 @@ import {
   writePrivateFile,
 } from './file-token-store.js';
 import { describeFsError, storeError } from './fs-errors.js';
+import { readSmallFile } from './small-file.js';
 
 export interface FileAccountStoreOptions {
   /** The folder, e.g. `~/.config/my-app/accounts`. Created with mode 0700. */
@@ -79,13 +80,8 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
   };
 
   async function readIndex(): Promise<string[]> {
-    let text: string;
-    try {
-      text = await readFile(indexPath, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw storeError(`Cannot read ${indexPath}: ${describeFsError(error)}.`, error);
-    }
+    const text = await readSmallFile(indexPath);
+    if (text === undefined) return [];
     try {
       const ids = (JSON.parse(text) as { accounts?: unknown }).accounts;
       return Array.isArray(ids) ? ids.filter((id) => typeof id === 'string') : [];

@@ -109,10 +109,12 @@ function isStale(
   staleAfter: number,
 ): boolean {
   const { owner, ageMs } = lock;
+  // A lock dated ahead of now, by its file or by what it says, comes from a wrong clock or was
+  // planted: a live holder keeps a lock for seconds, so it is never waited on.
+  if (ageMs < -CLOCK_SKEW_MS) return true;
   if (!owner || typeof owner.createdAt !== 'number') return ageMs > HALF_WRITTEN_GRACE_MS;
-  // A createdAt in the future cannot be trusted: the file's own age counts instead.
-  const age = owner.createdAt > Date.now() + CLOCK_SKEW_MS ? ageMs : Date.now() - owner.createdAt;
-  if (age > staleAfter) return true;
+  if (owner.createdAt > Date.now() + CLOCK_SKEW_MS) return true;
+  if (Date.now() - owner.createdAt > staleAfter) return true;
   return owner.host === hostname() && !processIsAlive(owner.pid);
 }
 
