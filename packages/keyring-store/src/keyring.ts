@@ -64,7 +64,18 @@ export function secretStoreOver(
         if (!status.available) throw new Error(status.reason);
         return undefined;
       }),
-    set: (key, value) => attempt('save in', async () => (await entry(key)).setPassword(value)),
+    set: (key, value) =>
+      attempt('save in', async () => {
+        const target = await entry(key);
+        try {
+          await target.setPassword(value);
+        } catch (error) {
+          // On Linux without a Secret Service the binding may keep the value in the kernel's
+          // key cache although the write failed: remove it, so no token stays behind there.
+          await target.deleteCredential().catch(() => {});
+          throw error;
+        }
+      }),
     delete: (key) =>
       attempt('delete from', async () => {
         await (await entry(key)).deleteCredential();
