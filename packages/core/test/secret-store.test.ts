@@ -170,6 +170,39 @@ describe('accounts whose secrets live in a secret store', () => {
     });
   });
 
+  it('take only the tokens from the secret store: its value cannot move the endpoint or swap the account', async () => {
+    const vault = memorySecrets();
+    const store = createFileAccountStore({ directory, clientSecrets, secrets: vault.store });
+    const alice = await signInAlice(store);
+    const value = JSON.parse(vault.values.get(alice.id) ?? '{}');
+    // Fields a write to the keyring could add: ignored, the file's own are used.
+    vault.values.set(
+      alice.id,
+      JSON.stringify({ ...value, token_uri: 'https://token.example/', client_id: 'other' }),
+    );
+    expect((await store.account(alice.id).load())?.refreshToken).toBe(
+      alice.credentials.refreshToken,
+    );
+    // Another account's tokens under Alice's entry: refused.
+    const app = createInstalledApp({
+      clientSecrets,
+      scopes,
+      store: createFileAccountStore({ directory: `${directory}-bob`, clientSecrets }),
+    });
+    const bob = await app.signIn({ strategy: agentStrategy({ login: 'bob@example.com' }) });
+    vault.values.set(
+      alice.id,
+      JSON.stringify({
+        refresh_token: bob.credentials.refreshToken,
+        id_token: bob.credentials.idToken,
+      }),
+    );
+    expect(await failure(store.account(alice.id).load())).toMatchObject({
+      code: 'INVALID_CREDENTIALS_FILE',
+      message: `the test vault holds the tokens of another account for ${store.pathOf(alice.id)}.`,
+    });
+  });
+
   it('keep the previous file when the secret store refuses to save', async () => {
     const vault = memorySecrets();
     const store = createFileAccountStore({ directory, clientSecrets, secrets: vault.store });

@@ -72,14 +72,28 @@ export function joinCredentials(
   } catch {
     parts = {};
   }
-  const { type: _metadata, secret_store: _store, account: _account, ...rest } = metadata;
-  return fromAuthorizedUserJson(
+  const { type: _metadata, secret_store: _store, account, ...rest } = metadata;
+  // Only the three tokens come from the secret store: a value written there by someone else
+  // cannot move the token endpoint or change the client the file names.
+  const stored = fromAuthorizedUserJson(
     {
       ...rest,
       type: 'authorized_user',
       client_secret: clientSecrets.clientSecret ?? '',
-      ...parts,
+      refresh_token: parts.refresh_token,
+      token: parts.token,
+      id_token: parts.id_token,
     },
     { source: `${source} (with its secrets in ${storeName})` },
   );
+  const expected = (account as { id?: unknown } | undefined)?.id;
+  const actual = accountOf(stored.credentials)?.id;
+  if (typeof expected === 'string' && actual !== undefined && actual !== expected) {
+    throw new InstalledOAuthError(
+      'INVALID_CREDENTIALS_FILE',
+      `${storeName} holds the tokens of another account for ${source}.`,
+      { hint: 'Sign in again to replace them.', details: { path: source } },
+    );
+  }
+  return stored;
 }
