@@ -134,6 +134,16 @@ describe(`accounts in ${keyringName()}`, () => {
   });
 });
 
+describe('several programs at once', () => {
+  withStore('twelve probes at the same moment all find the working keyring', async () => {
+    // Each probe writes and removes an entry of its own: none removes another's mid-probe.
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, () => keyringStatus({ service })),
+    );
+    expect(statuses.filter((status) => !status.available)).toEqual([]);
+  });
+});
+
 describe('without a credential store', () => {
   it('names the store and what to do on each platform', () => {
     expect(['linux', 'darwin', 'win32'].map((p) => keyringName(p as NodeJS.Platform))).toEqual([
