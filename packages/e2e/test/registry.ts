@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,14 @@ export interface LocalRegistry {
   close(): Promise<void>;
 }
 
-export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
+/**
+ * Starts Verdaccio in `dir` on a free port of 127.0.0.1. `options.port` is for the test that
+ * plays another program holding the port.
+ */
+export async function startLocalRegistry(
+  dir: string,
+  options: { port?: number } = {},
+): Promise<LocalRegistry> {
   await mkdir(join(dir, 'storage'), { recursive: true });
   const config = join(dir, 'config.yaml');
   await writeFile(
@@ -44,7 +51,16 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
       'log: { type: stdout, format: pretty, level: warn }',
     ].join('\n'),
   );
-  const port = await closedPort();
+  // A package only this registry's storage holds, under a name nobody can guess: the port is
+  // found free, released, then taken by Verdaccio, and another local program could take it in
+  // between and answer the ping. Its answer for this name tells the two apart.
+  const marker = `rehearsal-marker-${randomBytes(12).toString('hex')}`;
+  await mkdir(join(dir, 'storage', marker), { recursive: true });
+  await writeFile(
+    join(dir, 'storage', marker, 'package.json'),
+    JSON.stringify({ name: marker, versions: {}, 'dist-tags': {}, time: {}, _attachments: {} }),
+  );
+  const port = options.port ?? (await closedPort());
   const url = `http://127.0.0.1:${port}/`;
   const child: ChildProcess = spawn(
     process.execPath,
@@ -70,6 +86,14 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
     if (ping?.ok) break;
     if (attempt > 600) throw new Error(`Verdaccio did not answer within a minute: ${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const ours = await fetch(`${url}${marker}`).catch(() => undefined);
+  const answer = ours?.ok ? ((await ours.json()) as { name?: string }) : undefined;
+  if (answer?.name !== marker || child.exitCode !== null) {
+    child.kill('SIGKILL');
+    throw new Error(
+      `The registry answering on 127.0.0.1:${port} is not the Verdaccio this test started (another program took the port); nothing was sent to it. Run the test again. ${output}`,
+    );
   }
   const user = await fetch(`${url}-/user/org.couchdb.user:rehearsal`, {
     method: 'PUT',
