@@ -1,6 +1,6 @@
 import { InstalledOAuthError, invalidArgument } from './errors.js';
 import { isLoopbackHost } from './loopback-host.js';
-import { quoted } from './outside-text.js';
+import { quoted, sanitise } from './outside-text.js';
 
 /** A parsed, validated `client_secret.json`, as downloaded from the Google Cloud console. */
 export interface ClientSecrets {
@@ -51,10 +51,12 @@ const CREATE_DESKTOP_CLIENT =
  */
 function describeJsonError(text: string, error: unknown): string {
   const { message } = error as SyntaxError; // JSON.parse throws nothing else
-  const kind = (message.split(/ in JSON|,\s*(?:\.\.\.)?"| is not valid JSON|: "/)[0] ?? '').replace(
+  let kind = (message.split(/ in JSON|,\s*(?:\.\.\.)?"| is not valid JSON|: "/)[0] ?? '').replace(
     /"[^"]*"?/g,
     '…',
   );
+  // What is left may still hold the one offending character (V8 quotes it): never raw.
+  kind = sanitise(kind);
   const position = /position (\d+)/.exec(message);
   if (!position) return kind;
   const offset = Number(position[1]);

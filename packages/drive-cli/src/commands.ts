@@ -29,7 +29,7 @@ import {
   warnIfUnsaved,
 } from './session.js';
 import type { Settings } from './settings.js';
-import { neutralise } from './terminal-text.js';
+import { neutralise, safeJson } from './terminal-text.js';
 
 const PERMISSIONS_PAGE = 'https://myaccount.google.com/permissions';
 
@@ -82,7 +82,7 @@ export async function ls(settings: Settings, io: Io): Promise<void> {
   }
   io.stdout.write(
     settings.json
-      ? `${JSON.stringify(list, null, 2)}\n`
+      ? `${safeJson(list)}\n`
       : formatFiles(list, { terminal: Boolean(io.stdout.isTTY) }),
   );
 }
@@ -250,7 +250,7 @@ export async function status(settings: Settings, io: Io): Promise<void> {
   }
   io.stdout.write(
     settings.json
-      ? `${JSON.stringify({ clientId: session.clientSecrets.clientId, accounts: reports }, null, 2)}\n`
+      ? `${safeJson({ clientId: session.clientSecrets.clientId, accounts: reports })}\n`
       : statusText(session, reports),
   );
   if (unreadable) throw unreadable;
@@ -337,7 +337,7 @@ export async function exportAccount(settings: Settings, io: Io): Promise<void> {
   const { account } = await freshAccount(session, { signInIfNeeded: false });
   const json = toAuthorizedUserJson(account.credentials, session.clientSecrets);
   privateIfFile(io.stdout);
-  io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  io.stdout.write(`${safeJson(json)}\n`);
 }
 
 /**

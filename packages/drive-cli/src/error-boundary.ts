@@ -1,6 +1,7 @@
 import { InstalledOAuthError, type InstalledOAuthErrorCode } from '@installed-oauth/core';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { Io } from './io.js';
+import { neutraliseLines } from './terminal-text.js';
 
 export const BUG_REPORT_URL = 'https://github.com/installed-oauth/installed-oauth/issues';
 
@@ -78,8 +79,9 @@ export function reportError(error: unknown, io: Io, debug: boolean): ExitCodeVal
     message = `Unexpected error: ${(error as Error)?.message ?? String(error)}`;
     hint = `This is a bug in drive-cli. Please report it at ${BUG_REPORT_URL} with the output of the same command run with --debug.`;
   }
-  io.stderr.write(`drive-cli: ${message}\n`);
-  if (hint) io.stderr.write(`  ${hint}\n`);
+  // Messages carry paths and words from elsewhere: nothing in them may drive the terminal.
+  io.stderr.write(`drive-cli: ${neutraliseLines(message)}\n`);
+  if (hint) io.stderr.write(`  ${neutraliseLines(hint)}\n`);
   if (debug) io.stderr.write(`\n${stackOf(error)}\n`);
   return exitCode;
 }

@@ -26,7 +26,7 @@ import { CliError, ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
 import { proxyAwareFetch } from './network.js';
 import { SCOPES, type Settings } from './settings.js';
-import { neutralise } from './terminal-text.js';
+import { neutralise, neutraliseLines } from './terminal-text.js';
 
 /** What every command works with: the settings, the signed-in program and its store. */
 export interface Session {
@@ -70,12 +70,13 @@ export async function storageOf(session: Session, id: string): Promise<'keyring'
 /** That place in words, for messages and `status`. */
 export function storageWords(storage: 'keyring' | 'file', path: string): string {
   return storage === 'keyring'
-    ? `${keyringName()} (details in ${path})`
-    : `${path} (file, mode 0600)`;
+    ? `${keyringName()} (details in ${neutralise(path)})`
+    : `${neutralise(path)} (file, mode 0600)`;
 }
 
+/** A line of progress on stderr; the paths and names in it are neutralised. */
 export function say(io: Io, text: string): void {
-  io.stderr.write(`${text}\n`);
+  io.stderr.write(`${neutraliseLines(text)}\n`);
 }
 
 /** How an account is named to the user: its e-mail address, escaped for the terminal. */

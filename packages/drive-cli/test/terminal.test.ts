@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import {
   type DriveFile,
   runConsentAgent,
@@ -93,6 +94,76 @@ describe('drive-cli on a terminal', () => {
       expect(screen).toMatch(/\nNo files found\.\n$/);
       const piped = await runCli(['ls'], env);
       expect([piped.code, piped.stdout]).toEqual([0, '']);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
+describe('text from elsewhere, everywhere it leaves drive-cli', () => {
+  const invisible = [
+    ['zero-width non-joiner', '\u200c'],
+    ['word joiner', '\u2060'],
+    ['soft hyphen', '\u00ad'],
+    ['Mongolian vowel separator', '\u180e'],
+    ['invisible times', '\u2062'],
+    ['tag letter A', '\u{e0041}'],
+  ] as const;
+
+  it('file names: invisible format characters shown as escapes; --json keeps them as \\u escapes', async () => {
+    const name = `a${invisible.map(([, character]) => character).join('')}b\u007f\u0085.txt`;
+    const sandbox = await startSandbox({ files: [{ ...named('notes.txt'), name }] });
+    try {
+      const env = await sandboxEnv(sandbox);
+      const { screen } = await onTerminal(['ls'], env);
+      // (The table cuts names at 48 characters; the escapes count.)
+      expect(screen).toContain('a\\u200c\\u2060\\xad\\u180e\\u2062\\u{e0041}b\\x7f\\x85');
+      const json = await runCli(['ls', '--json'], env);
+      expect(json.code).toBe(0);
+      for (const [, character] of invisible) expect(json.stdout).not.toContain(character);
+      expect(json.stdout).not.toContain('\u007f');
+      expect(json.stdout).not.toContain('\u0085');
+      expect(json.stdout).toContain(
+        'a\\u200c\\u2060\\u00ad\\u180e\\u2062\\udb40\\udc41b\\u007f\\u0085.txt',
+      );
+      // The same name to a JSON parser.
+      expect(JSON.parse(json.stdout).files[0].name).toBe(name);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('paths: a folder named with terminal sequences reaches stderr and stdout escaped', async () => {
+    const sandbox = await startSandbox();
+    try {
+      const base = await sandboxEnv(sandbox);
+      const env = {
+        ...base,
+        DRIVE_CLI_CONFIG_DIR: `${base.DRIVE_CLI_CONFIG_DIR}-\u001b]52;c;cHduZWQ=\u0007\u001b[2J`,
+      };
+      const login = await runCli(['login'], env);
+      expect(login.code).toBe(0);
+      const status = await runCli(['status', '--offline'], env);
+      for (const output of [login.stderr, status.stdout]) {
+        expect(output).not.toContain('\u001b');
+        expect(output).not.toContain('\u0007');
+        expect(output).toContain('-\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J');
+      }
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('a client file that is not JSON: the offending byte is never printed raw', async () => {
+    const sandbox = await startSandbox();
+    try {
+      const env = await sandboxEnv(sandbox);
+      const path = `${env.DRIVE_CLI_CONFIG_DIR}-client.json`;
+      await writeFile(path, '{"installed": \u001b[2J}');
+      const result = await runCli(['ls', '--client-secrets', path], env);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(/not valid JSON/);
+      expect(result.stderr).not.toContain('\u001b');
     } finally {
       await sandbox.close();
     }

@@ -28,7 +28,11 @@ export function keyringHint(platform: NodeJS.Platform = process.platform): strin
 }
 
 function keyringError(doing: string, error: unknown): InstalledOAuthError {
-  const said = error instanceof Error ? error.message : String(error);
+  // The platform's words (D-Bus, Keychain) reach a terminal: no control or format characters.
+  const said = (error instanceof Error ? error.message : String(error)).replace(
+    /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu,
+    ' ',
+  );
   return new InstalledOAuthError(
     'TOKEN_STORE_ERROR',
     `Cannot ${doing} ${keyringName()}: ${said.replace(/\.$/, '')}.`,
