@@ -286,6 +286,65 @@ export function parseClientSecrets(
   return frozen;
 }
 
+/** Google's endpoints for an installed app, as its downloaded client files name them. */
+const GOOGLE_AUTH_URI = 'https://accounts.google.com/o/oauth2/auth';
+const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
+
+/**
+ * A Desktop app client given as values rather than a file: since 2025 the Google Cloud console
+ * shows a new client's secret only once, and offers the JSON download only then. The values
+ * are checked as a downloaded file's would be, with Google's endpoints.
+ *
+ * @throws {InstalledOAuthError} `INVALID_CLIENT_SECRETS`, naming each value that is wrong.
+ *
+ * @example
+ * ```ts
+ * const clientSecrets = clientSecretsFromValues({
+ *   clientId: process.env.MY_APP_CLIENT_ID ?? '',
+ *   clientSecret: process.env.MY_APP_CLIENT_SECRET ?? '',
+ * });
+ * ```
+ */
+export function clientSecretsFromValues(values: {
+  clientId: string;
+  clientSecret: string;
+  /** Names the values in messages, e.g. "DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET". */
+  source?: string | undefined;
+}): ClientSecrets {
+  if (typeof values !== 'object' || values === null)
+    throw invalidArgument('clientSecretsFromValues() takes { clientId, clientSecret }');
+  const source = values.source ?? 'the client ID and secret';
+  const problems: string[] = [];
+  const clientId = typeof values.clientId === 'string' ? values.clientId.trim() : '';
+  const clientSecret = typeof values.clientSecret === 'string' ? values.clientSecret.trim() : '';
+  if (clientId === '') problems.push('the client ID is missing');
+  else if (!/^[\w.-]+\.apps\.googleusercontent\.com$/.test(clientId))
+    problems.push('the client ID does not end in ".apps.googleusercontent.com"');
+  if (clientSecret === '') problems.push('the client secret is missing');
+  else if (/\s/.test(clientSecret)) problems.push('the client secret contains spaces');
+  if (problems.length > 0) {
+    throw new InstalledOAuthError(
+      'INVALID_CLIENT_SECRETS',
+      `${source} do not make a usable Desktop app client:${problems.map((problem) => `\n  - ${problem}`).join('')}`,
+      {
+        hint: 'Copy the client ID and secret again from the Google Cloud console (APIs & Services › Credentials), or create a new "Desktop app" client there.',
+        details: { problems },
+      },
+    );
+  }
+  return parseClientSecrets(
+    {
+      installed: {
+        client_id: clientId,
+        client_secret: clientSecret,
+        auth_uri: GOOGLE_AUTH_URI,
+        token_uri: GOOGLE_TOKEN_URI,
+      },
+    },
+    { source },
+  );
+}
+
 /** Every ClientSecrets this module made: the only ones the other functions accept. */
 const parsed = new WeakSet<object>();
 

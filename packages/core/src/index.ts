@@ -5,7 +5,7 @@ export { authorize } from './authorize.js';
 export type { AuthorizedUserJson, StoredCredentials } from './authorized-user.js';
 export { fromAuthorizedUserJson, toAuthorizedUserJson } from './authorized-user.js';
 export type { ClientSecrets, ParseClientSecretsOptions } from './client-secrets.js';
-export { parseClientSecrets } from './client-secrets.js';
+export { clientSecretsFromValues, parseClientSecrets } from './client-secrets.js';
 export type { Credentials, TokenResponse } from './credentials.js';
 export {
   assertScopesGranted,

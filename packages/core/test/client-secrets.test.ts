@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InstalledOAuthError, parseClientSecrets } from '../src/index.js';
+import { clientSecretsFromValues, InstalledOAuthError, parseClientSecrets } from '../src/index.js';
 
 const installed = {
   client_id: '123-abc.apps.googleusercontent.com',
@@ -236,5 +236,48 @@ describe('parseClientSecrets: every problem reported at once, by field', () => {
 
   it('refuses arguments that are neither text nor an object with a TypeError', () => {
     expect(() => parseClientSecrets(42 as unknown as string)).toThrow(TypeError);
+  });
+});
+
+describe('clientSecretsFromValues: a client given as values (no JSON to download)', () => {
+  it("makes a Desktop app client with Google's endpoints, the secret kept out of sight", () => {
+    const secrets = clientSecretsFromValues({
+      clientId: ' 1234-abc.apps.googleusercontent.com ',
+      clientSecret: 'GOCSPX-value',
+    });
+    expect(secrets).toMatchObject({
+      type: 'installed',
+      clientId: '1234-abc.apps.googleusercontent.com',
+      authorizationEndpoint: 'https://accounts.google.com/o/oauth2/auth',
+      tokenEndpoint: 'https://oauth2.googleapis.com/token',
+      issuer: 'https://accounts.google.com',
+    });
+    expect(secrets.clientSecret).toBe('GOCSPX-value');
+    expect(JSON.stringify(secrets)).not.toContain('GOCSPX-value');
+  });
+
+  it('names every value that is wrong, never quoting the secret', () => {
+    const error = (() => {
+      try {
+        clientSecretsFromValues({
+          clientId: 'not-a-client-id',
+          clientSecret: 'GOCSPX has spaces',
+          source: 'DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET',
+        });
+      } catch (caught) {
+        return caught as InstalledOAuthError;
+      }
+      throw new Error('expected a throw');
+    })();
+    expect(error.code).toBe('INVALID_CLIENT_SECRETS');
+    expect(error.message).toBe(
+      'DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET do not make a usable Desktop app client:\n' +
+        '  - the client ID does not end in ".apps.googleusercontent.com"\n' +
+        '  - the client secret contains spaces',
+    );
+    expect(`${error.message} ${error.hint}`).not.toContain('GOCSPX');
+    expect(() => clientSecretsFromValues({ clientId: '', clientSecret: '' })).toThrow(
+      /the client ID is missing\n {2}- the client secret is missing/,
+    );
   });
 });

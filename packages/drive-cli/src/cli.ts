@@ -8,6 +8,9 @@ import { type RawOptions, resolveSettings, type Settings } from './settings.js';
 const HELP_FOOTER = `
 Environment:
   DRIVE_CLI_CLIENT_SECRETS       default for --client-secrets
+  DRIVE_CLI_CLIENT_ID, DRIVE_CLI_CLIENT_SECRET
+                                 the client as values, when Google showed no JSON to download
+                                 (never on the command line, where other users can see it)
   DRIVE_CLI_CONFIG_DIR           default for --config-dir
   DRIVE_CLI_ACCOUNT              default for --account
   DRIVE_CLI_INSECURE_STORAGE=1   like --insecure-storage: keep new sign-ins in files, not the keyring
@@ -195,6 +198,8 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.unknownCommand')
         io.stderr.write('  Run drive-cli --help for the commands.\n');
+      if (error.code === 'commander.unknownOption')
+        io.stderr.write(`  Run drive-cli ${args[0]} --help for its options.\n`);
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     return reportError(error, io, debug);

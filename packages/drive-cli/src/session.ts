@@ -3,6 +3,7 @@ import {
   type Account,
   accountOf,
   type ClientSecrets,
+  clientSecretsFromValues,
   createInstalledApp,
   type FetchLike,
   type InstalledApp,
@@ -40,6 +41,9 @@ export interface Session {
   /** Whether this run already said that a refreshed token could not be saved. */
   warnedUnsaved?: boolean;
 }
+
+/** How the client given as values is named in messages. */
+const CLIENT_VALUES = 'DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET';
 
 /** The keyring "service" of drive-cli's entries; each entry is "<client id>/<account id>". */
 export const KEYRING_SERVICE = 'drive-cli';
@@ -92,10 +96,14 @@ export async function openSession(
   // Plain http passes core only on loopback hosts; which endpoints drive-cli accepts at all
   // (Google's, or one loopback origin with DRIVE_CLI_SANDBOX) is decided just below, with
   // drive-cli's own words.
-  const clientSecrets = await readClientSecretsFile(settings.clientSecretsPath, {
-    allowInsecureTransport: true,
-  });
-  assertGoogleEndpoints(clientSecrets, settings.clientSecretsPath, settings.allowInsecureTransport);
+  const clientSecrets = settings.clientValues
+    ? clientSecretsFromValues({ ...settings.clientValues, source: CLIENT_VALUES })
+    : await readClientSecretsFile(settings.clientSecretsPath, { allowInsecureTransport: true });
+  assertGoogleEndpoints(
+    clientSecrets,
+    settings.clientValues ? CLIENT_VALUES : settings.clientSecretsPath,
+    settings.allowInsecureTransport,
+  );
   const fetch = await proxyAwareFetch(io.env);
   let newAccountStorage: Promise<StorageKind> | undefined;
   const store = createFileAccountStore({
@@ -177,7 +185,7 @@ export async function accountNamed(session: Session, name: string): Promise<stri
   if (match) return match.id;
   throw new CliError(
     ExitCode.reauthenticationRequired,
-    `drive-cli is not signed in as ${neutralise(name)}.`,
+    `Not signed in as ${neutralise(name)}.`,
     `Run drive-cli login to sign in to that account; drive-cli status lists the signed-in ones.`,
   );
 }
@@ -271,7 +279,7 @@ export async function freshAccount(
     warnIfUnsaved(session, account);
     return { account, signedIn: false };
   } catch (error) {
-    throw withLoginHint(error, id);
+    throw withLoginHint(error, await nameOfId(session, id).catch(() => neutralise(id)));
   }
 }
 
@@ -288,13 +296,16 @@ export function warnIfUnsaved(session: Session, account: Account): void {
   );
 }
 
-/** A dead grant's error, saying which account and which command signs in again. */
-export function withLoginHint(error: unknown, id: string): unknown {
+/**
+ * A dead grant's error, saying which account (by its e-mail address, as the user knows it) and
+ * which command signs in again.
+ */
+export function withLoginHint(error: unknown, name: string): unknown {
   if (!isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED')) return error;
   if (error.details.reason === 'another-client') return error;
   return new InstalledOAuthError(
     'REAUTHENTICATION_REQUIRED',
-    `${error.message.replace(/\.$/, '')} (account ${neutralise(id)}).`,
+    `${error.message.replace(/\.$/, '')} (account ${name}).`,
     { cause: error, hint: 'Run drive-cli login to sign in again.', details: error.details },
   );
 }

@@ -34,6 +34,11 @@ export interface RawOptions {
 
 export interface Settings {
   clientSecretsPath: string;
+  /**
+   * DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET, when either is set and --client-secrets is
+   * not given: the client as values, for when Google showed no JSON to download.
+   */
+  clientValues: { clientId: string; clientSecret: string } | undefined;
   configDir: string;
   /** One `authorized_user` file per account, named after the account's id. */
   accountsDir: string;
@@ -177,8 +182,17 @@ export function resolveSettings(
     env.DRIVE_CLI_INSECURE_STORAGE === '1' ||
     env.DRIVE_CLI_INSECURE_STORAGE === 'true';
 
+  const valuesGiven =
+    env.DRIVE_CLI_CLIENT_ID !== undefined || env.DRIVE_CLI_CLIENT_SECRET !== undefined;
   return {
     clientSecretsPath,
+    clientValues:
+      options.clientSecrets === undefined && valuesGiven
+        ? {
+            clientId: env.DRIVE_CLI_CLIENT_ID ?? '',
+            clientSecret: env.DRIVE_CLI_CLIENT_SECRET ?? '',
+          }
+        : undefined,
     configDir,
     noInput: options.input === false || noInputFrom(env),
     accountsDir: join(configDir, 'accounts'),

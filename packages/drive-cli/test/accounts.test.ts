@@ -149,7 +149,7 @@ describe('several Google accounts', () => {
       const result = await runCli(args, env);
       expect(result.code).toBe(5);
       expect(result.stderr).toBe(
-        'drive-cli: drive-cli is not signed in as nobody@example.com.\n  Run drive-cli login to sign in to that account; drive-cli status lists the signed-in ones.\n',
+        'drive-cli: Not signed in as nobody@example.com.\n  Run drive-cli login to sign in to that account; drive-cli status lists the signed-in ones.\n',
       );
     }
     expect(sandbox.counters.authorizationCodeGrants).toBe(exchanges);
@@ -335,6 +335,83 @@ describe('no dead ends', () => {
     const ls = await runCli(['ls'], env);
     expect(ls.code).toBe(5);
     expect(ls.stderr).toMatch(/^ {2}Run drive-cli login to sign in again\.$/m);
+    // Named as the user knows the account: its address, not Google's numeric id.
+    expect(ls.stderr).toContain('(account sandbox.user@example.com).');
+  });
+
+  it('an unknown option says what to do, as an unknown command does', async () => {
+    const env = await sandboxEnv(sandbox);
+    const result = await runCli(['ls', '--bogus'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "drive-cli: unknown option '--bogus'\n  Run drive-cli ls --help for its options.\n",
+    );
+  });
+
+  it('without a client file, says where it looked and every way to give the client', async () => {
+    const env = await sandboxEnv(sandbox);
+    const { DRIVE_CLI_CLIENT_SECRETS: _file, ...withoutFile } = env;
+    const result = await runCli(['ls'], withoutFile, {
+      cwd: String(env.DRIVE_CLI_CONFIG_DIR).replace(/config$/, ''),
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /^drive-cli: Cannot read the client secrets file .*client_secret\.json: no such file\.$/m,
+    );
+    for (const way of [
+      '--client-secrets <path>',
+      'DRIVE_CLI_CLIENT_SECRETS',
+      'DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET',
+    ])
+      expect(result.stderr).toContain(way);
+  });
+});
+
+describe('the client as values (DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET)', () => {
+  const CLIENT_ID = '1234-values.apps.googleusercontent.com';
+  const SECRET = 'GOCSPX-given-as-a-value';
+  /** As a user runs it against Google: no client file, no sandbox switch. */
+  async function googleEnv(extra: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
+    const {
+      DRIVE_CLI_CLIENT_SECRETS: _file,
+      DRIVE_CLI_SANDBOX: _sandbox,
+      DRIVE_CLI_API_ROOT: _root,
+      ...env
+    } = await sandboxEnv(sandbox);
+    return { ...env, ...extra };
+  }
+
+  it("signs in with Google's endpoints and that client id, the secret never printed", async () => {
+    // A browser that opens nothing: the link is printed, and the short timeout ends the wait.
+    const env = await googleEnv({
+      DRIVE_CLI_CLIENT_ID: CLIENT_ID,
+      DRIVE_CLI_CLIENT_SECRET: SECRET,
+      BROWSER: 'true',
+    });
+    const result = await runCli(['login', '--timeout', '0.5'], env);
+    expect(result.code).toBe(4);
+    const link = new URL(/authorize this application: (\S+)/.exec(result.stderr)?.[1] ?? '');
+    expect(link.origin + link.pathname).toBe('https://accounts.google.com/o/oauth2/auth');
+    expect(link.searchParams.get('client_id')).toBe(CLIENT_ID);
+    expect(result.stderr).not.toContain(SECRET);
+    expect((await runCli(['status', '--offline'], env)).code).toBe(5);
+  });
+
+  it('names what is missing or wrong, exits 3, and never quotes the secret', async () => {
+    const onlyId = await runCli(['ls'], await googleEnv({ DRIVE_CLI_CLIENT_ID: CLIENT_ID }));
+    expect(onlyId.code).toBe(3);
+    expect(onlyId.stderr).toBe(
+      'drive-cli: DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET do not make a usable Desktop app client:\n' +
+        '  - the client secret is missing\n' +
+        '  Copy the client ID and secret again from the Google Cloud console (APIs & Services › Credentials), or create a new "Desktop app" client there.\n',
+    );
+    const wrong = await runCli(
+      ['ls'],
+      await googleEnv({ DRIVE_CLI_CLIENT_ID: 'my-project', DRIVE_CLI_CLIENT_SECRET: SECRET }),
+    );
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain('the client ID does not end in ".apps.googleusercontent.com"');
+    expect(wrong.stderr).not.toContain(SECRET);
   });
 });
 
