@@ -37,7 +37,7 @@ export type {
 export { defineStrategy, errorFromAbort, SPECIFICATION_VERSION } from './redirect-strategy.js';
 export type { RefreshOptions } from './refresh.js';
 export { refreshCredentials } from './refresh.js';
-export type { RevokeOptions, RevokeResult } from './revoke.js';
-export { revokeCredentials } from './revoke.js';
+export type { RevokeOptions, RevokeResult, RevokeTokenOptions } from './revoke.js';
+export { revokeCredentials, revokeToken } from './revoke.js';
 export { describeScope } from './scope-descriptions.js';
 export type { AccountStore, SecretStore, TokenStore } from './token-store.js';

@@ -1,4 +1,5 @@
 import { type Sandbox, startSandbox } from '@installed-oauth/sandbox';
+import { closedPort } from '@installed-oauth/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   authorize,
@@ -7,6 +8,7 @@ import {
   type InstalledOAuthError,
   refreshCredentials,
   revokeCredentials,
+  revokeToken,
 } from '../src/index.js';
 import {
   agentStrategy,
@@ -151,5 +153,35 @@ describe('revokeCredentials', () => {
         revocationEndpoint: 'http://example.com/revoke',
       }),
     ).rejects.toThrow(/must be an https URL/);
+  });
+});
+
+describe('revokeToken: one token, without client authentication', () => {
+  it("ends the token's grant at a server that needs no client (as Google's), and says when it already had", async () => {
+    const credentials = await signIn();
+    const revocationEndpoint = sandbox.revocationEndpoint;
+    const token = credentials.refreshToken ?? '';
+    expect(await revokeToken({ token, revocationEndpoint })).toEqual({ alreadyInvalid: false });
+    await expect(refreshCredentials({ clientSecrets, credentials })).rejects.toMatchObject({
+      code: 'REAUTHENTICATION_REQUIRED',
+    });
+    expect(await revokeToken({ token, revocationEndpoint })).toEqual({ alreadyInvalid: true });
+  });
+
+  it('refuses a plain-http endpoint off loopback, and says when the server cannot be reached', async () => {
+    await expect(
+      revokeToken({ token: 'x', revocationEndpoint: 'http://example.com/revoke' }),
+    ).rejects.toThrow(TypeError);
+    const error = (await revokeToken({
+      token: '1//refresh-token-value',
+      revocationEndpoint: `http://127.0.0.1:${await closedPort()}/revoke`,
+    }).catch((caught) => caught)) as InstalledOAuthError;
+    expect(error.code).toBe('NETWORK_ERROR');
+    expect(error.message).not.toContain('1//refresh-token-value');
+    const refused = (await revokeToken({
+      token: 'x',
+      revocationEndpoint: sandbox.tokenEndpoint.replace('/token', '/nowhere'),
+    }).catch((caught) => caught)) as InstalledOAuthError;
+    expect(refused.code).toBe('TOKEN_REQUEST_FAILED');
   });
 });

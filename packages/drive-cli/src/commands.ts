@@ -10,6 +10,7 @@ import { keyringStatus } from '@installed-oauth/keyring-store';
 import { readActiveAccount, writeActiveAccount } from './active-account.js';
 import { listFiles, TokenRejected } from './drive.js';
 import { CliError, ExitCode } from './exit-codes.js';
+import { endForeignSignIn } from './foreign-sign-in.js';
 import type { Io } from './io.js';
 import { formatFiles } from './output.js';
 import {
@@ -137,15 +138,20 @@ export async function logout(settings: Settings, io: Io): Promise<void> {
   for (const id of targets) {
     const name = await nameOfId(session, id);
     const path = session.store.pathOf(id);
-    const result = await session.app.signOut({ account: id });
+    const foreign = await endForeignSignIn(session, id);
+    const signedOut = await session.app.signOut({ account: id });
+    const result = foreign && foreign.revocation !== 'not-attempted' ? foreign : signedOut;
+    const other = foreign
+      ? ` (signed in with another client, ${neutralise(foreign.clientId)})`
+      : '';
     if (result.revocation === 'failed') {
-      unreachable = result.error.message;
+      unreachable = result.error?.message ?? 'not reached';
       say(
         io,
         `Deleted ${path}, but access for ${name} could not be revoked at Google (${unreachable.replace(/\.$/, '')}). It remains until you remove drive-cli at ${PERMISSIONS_PAGE}.`,
       );
     } else {
-      say(io, SIGNED_OUT[result.revocation](name, path));
+      say(io, SIGNED_OUT[result.revocation](`${name}${other}`, path));
     }
   }
   await settleActiveAccount(session);

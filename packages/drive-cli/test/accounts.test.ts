@@ -188,6 +188,38 @@ describe('several Google accounts', () => {
 });
 
 describe('unusable files and an unreachable server', () => {
+  it('logout of a sign-in made with another client revokes it with its own token, and says so', async () => {
+    const env = await signedInEnv(sandbox);
+    const stored = JSON.parse(await readFile(credentialsPath(env), 'utf8'));
+    // The client file was replaced by another client's (same endpoints, another id).
+    const secrets = JSON.parse(await readFile(sandbox.clientSecretsPath, 'utf8'));
+    const otherClient = join(String(env.DRIVE_CLI_CONFIG_DIR), '..', 'other-client.json');
+    await writeFile(
+      otherClient,
+      JSON.stringify({
+        installed: { ...secrets.installed, client_id: 'another-client.apps.googleusercontent.com' },
+      }),
+    );
+    const revocations = sandbox.counters.revocations;
+    const logout = await runCli(['logout'], { ...env, DRIVE_CLI_CLIENT_SECRETS: otherClient });
+    expect(logout.code).toBe(0);
+    expect(logout.stderr).toContain(
+      `Signed out of ${accountIdOf(SANDBOX_USER)} (signed in with another client, ${sandbox.clientId}): access revoked and ${credentialsPath(env)} deleted.`,
+    );
+    expect(sandbox.counters.revocations).toBe(revocations + 1);
+    expect(existsSync(credentialsPath(env))).toBe(false);
+    const refresh = await fetch(sandbox.tokenEndpoint, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: stored.refresh_token,
+        client_id: sandbox.clientId,
+        client_secret: sandbox.clientSecret,
+      }),
+    });
+    expect(refresh.status).toBe(400);
+  });
+
   it('status reports an unreadable account file (exit 7) and logout removes it', async () => {
     const env = await twoAccounts();
     await writeFile(credentialsPath(env, OTHER), 'not json', { mode: 0o600 });

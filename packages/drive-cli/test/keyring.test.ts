@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { accountIdOf } from '@installed-oauth/sandbox';
 import { credentialStore, itWith, useSandbox } from '@installed-oauth/test-support';
@@ -84,6 +84,32 @@ describe('tokens in the operating system keyring', () => {
       expect(ls.stderr).toContain('or use the file store');
       expect(ls.stderr).not.toMatch(/login/);
       expect((await runCli(['logout'], env)).code).toBe(0);
+    },
+  );
+
+  withKeyring(
+    "logout of an account kept in the keyring by another client removes that client's entry and revokes it",
+    async () => {
+      const env = await keyringEnv();
+      expect((await runCli(['login'], env)).code).toBe(0);
+      const secrets = JSON.parse(await readFile(sandbox.clientSecretsPath, 'utf8'));
+      const otherClient = join(String(env.DRIVE_CLI_CONFIG_DIR), '..', 'other-client.json');
+      await writeFile(
+        otherClient,
+        JSON.stringify({
+          installed: {
+            ...secrets.installed,
+            client_id: 'another-client.apps.googleusercontent.com',
+          },
+        }),
+      );
+      const revocations = sandbox.counters.revocations;
+      const logout = await runCli(['logout'], { ...env, DRIVE_CLI_CLIENT_SECRETS: otherClient });
+      expect(logout.code).toBe(0);
+      expect(logout.stderr).toContain('access revoked');
+      expect(sandbox.counters.revocations).toBe(revocations + 1);
+      // The entry was kept under the client that signed in; nothing of it is left.
+      expect(await keyringEntry().getPassword()).toBeNull();
     },
   );
 
