@@ -104,6 +104,9 @@ async function moveAsideUnusableAccounts(session: Session): Promise<void> {
     try {
       await session.store.account(id).load();
     } catch (error) {
+      // An account kept in a keyring that does not answer here (an SSH session, say) is not
+      // unusable, only out of reach now: left alone, it does not stop another sign-in.
+      if (isInstalledOAuthError(error, 'TOKEN_STORE_ERROR')) continue;
       if (!unusableFile(error)) throw error;
       const path = session.store.pathOf(id);
       const aside = `${path}.unusable-${Date.now()}`;

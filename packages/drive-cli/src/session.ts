@@ -165,14 +165,15 @@ async function takeOverLegacyFile(session: Session, replaceUnusable: boolean): P
 }
 
 /**
- * A credentials file that is corrupt, of another kind, another client's, or bound to another
- * token endpoint than the client file names (which `login` may replace, after moving it aside).
+ * A credentials file that is corrupt, of another kind, another client's, whose secrets were
+ * removed from the keyring by hand, or bound to another token endpoint than the client file
+ * names (which `login` may replace, after moving it aside).
  */
 export function unusableFile(error: unknown): error is InstalledOAuthError {
   return (
     isInstalledOAuthError(error, 'INVALID_CREDENTIALS_FILE') ||
     (isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED') &&
-      error.details.reason === 'another-client') ||
+      (error.details.reason === 'another-client' || error.details.reason === 'secrets-missing')) ||
     (isInstalledOAuthError(error, 'INVALID_CLIENT_SECRETS') &&
       error.details.reason === 'other-endpoint')
   );

@@ -1,6 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { accountIdOf } from '@installed-oauth/sandbox';
+import { accountIdOf, consentAgentPath } from '@installed-oauth/sandbox';
 import { credentialStore, itWith, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { AsyncEntry } from '@napi-rs/keyring';
@@ -110,6 +110,39 @@ describe('tokens in the operating system keyring', () => {
       expect(sandbox.counters.revocations).toBe(revocations + 1);
       // The entry was kept under the client that signed in; nothing of it is left.
       expect(await keyringEntry().getPassword()).toBeNull();
+    },
+  );
+
+  withKeyring(
+    'no dead end when the keyring entry was deleted by hand: login signs in again',
+    async () => {
+      const env = await keyringEnv();
+      expect((await runCli(['login'], env)).code).toBe(0);
+      await keyringEntry().deleteCredential(); // in the keyring's own manager, say
+      const ls = await runCli(['ls'], env);
+      expect(ls.code).toBe(5);
+      const login = await runCli(['login'], env);
+      expect(login.code).toBe(0);
+      expect(login.stderr).toMatch(/^Moved the unusable .* aside, to .*\.$/m);
+      expect((await runCli(['ls'], env)).code).toBe(0);
+      expect((await runCli(['logout'], env)).code).toBe(0);
+    },
+  );
+
+  withKeyring(
+    'where no keyring answers, login --insecure-storage still signs in another account beside a keyring one',
+    async () => {
+      const env = await keyringEnv();
+      expect((await runCli(['login'], env)).code).toBe(0);
+      const { DBUS_SESSION_BUS_ADDRESS: _bus, ...overSsh } = env;
+      const agent = `"${process.execPath}" "${consentAgentPath}"`;
+      const other = await runCli(['login', '--insecure-storage'], {
+        ...overSsh,
+        BROWSER: `${agent} --login other@example.com`,
+      });
+      expect(other.code).toBe(0);
+      expect(other.stderr).toMatch(/^Signed in as other@example\.com\. Credentials saved to /m);
+      expect((await runCli(['logout', '--all'], env)).code).toBe(0);
     },
   );
 
