@@ -276,6 +276,10 @@ describe('clientSecretsFromValues: a client given as values (no JSON to download
         '  - the client secret contains spaces',
     );
     expect(`${error.message} ${error.hint}`).not.toContain('GOCSPX');
+    expect(() => clientSecretsFromValues(null as never)).toThrow(TypeError);
+    expect(() =>
+      clientSecretsFromValues({ clientId: 42, clientSecret: undefined } as never),
+    ).toThrow(/the client ID is missing/);
     expect(() => clientSecretsFromValues({ clientId: '', clientSecret: '' })).toThrow(
       /the client ID is missing\n {2}- the client secret is missing/,
     );

@@ -532,6 +532,11 @@ describe('file lock', () => {
       `Refusing ${join(directory, 'accounts.json')}: it is not a regular file.`,
     );
     await rm(join(directory, 'accounts.json'));
+    await symlink(join(folder, 'elsewhere.json'), join(directory, 'accounts.json'));
+    expect((await failure(store.accounts())).message).toBe(
+      `Refusing ${join(directory, 'accounts.json')}: it is a symbolic link.`,
+    );
+    await rm(join(directory, 'accounts.json'));
     await writeFile(join(directory, 'accounts.json'), 'x'.repeat(70 * 1024));
     expect((await failure(store.accounts())).message).toMatch(/more than such a file holds/);
   });

@@ -178,6 +178,26 @@ describe('revokeToken: one token, without client authentication', () => {
     }).catch((caught) => caught)) as InstalledOAuthError;
     expect(error.code).toBe('NETWORK_ERROR');
     expect(error.message).not.toContain('1//refresh-token-value');
+    await expect(revokeToken(undefined as never)).rejects.toThrow(TypeError);
+    await expect(
+      revokeToken({ token: '', revocationEndpoint: sandbox.revocationEndpoint }),
+    ).rejects.toThrow(/"token" must be a non-empty string/);
+    // What other servers answer: a JSON error of another kind, or a page that is not JSON.
+    const answers = [
+      Response.json({ error: 'invalid_request' }, { status: 400 }),
+      new Response('<html>Bad gateway</html>', { status: 502 }),
+      Response.json({ error: 'invalid_grant' }, { status: 400 }),
+    ];
+    const answering = async () => answers.shift() as Response;
+    const endpoint = 'https://oauth2.googleapis.com/revoke';
+    const options = { token: 'x', revocationEndpoint: endpoint, fetch: answering };
+    expect(await revokeToken(options).catch((caught) => caught.message)).toBe(
+      'The server refused revoking the token: HTTP 400 invalid_request.',
+    );
+    expect(await revokeToken(options).catch((caught) => caught.message)).toBe(
+      'The server refused revoking the token: HTTP 502.',
+    );
+    expect(await revokeToken(options)).toEqual({ alreadyInvalid: true });
     const refused = (await revokeToken({
       token: 'x',
       revocationEndpoint: sandbox.tokenEndpoint.replace('/token', '/nowhere'),
