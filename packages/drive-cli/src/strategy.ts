@@ -34,6 +34,15 @@ export function personAtHand(settings: Settings, io: Io): boolean {
   return canOpenBrowser(io);
 }
 
+/**
+ * Whether this is Linux under WSL, where the Windows browser opens but its redirect to
+ * 127.0.0.1 often never reaches the Linux side (NAT networking, VPNs). `WSL_DISTRO_NAME` is set
+ * in every WSL shell; `WSL_INTEROP` too, where interop is on.
+ */
+export function isWsl(io: Io): boolean {
+  return io.platform === 'linux' && Boolean(io.env.WSL_DISTRO_NAME || io.env.WSL_INTEROP);
+}
+
 export interface ChosenStrategy {
   strategy: RedirectStrategy;
   /** Stops the progress indicator, if one runs. */
@@ -93,6 +102,18 @@ export function chooseStrategy(settings: Settings, io: Io): ChosenStrategy {
   if (!openBrowser) {
     const strategy = withPastePrompt(
       createLoopbackStrategy({ ...loopbackOptions, openBrowser: false, output: io.stderr }),
+      { input: io.stdin, output: io.stderr, timeout },
+    );
+    return { strategy, stop() {} };
+  }
+  if (isWsl(io)) {
+    // The browser opens on Windows; if its redirect does not come back into WSL, the user
+    // pastes the address it ended on. Whichever comes first wins.
+    io.stderr.write(
+      "In WSL the browser's redirect may not reach drive-cli; if it does not, paste the address the browser ends on.\n",
+    );
+    const strategy = withPastePrompt(
+      createLoopbackStrategy({ ...loopbackOptions, output: io.stderr }),
       { input: io.stdin, output: io.stderr, timeout },
     );
     return { strategy, stop() {} };

@@ -297,6 +297,22 @@ describe('redirect strategies', () => {
   });
 });
 
+describe('WSL', () => {
+  it('opens the browser and offers the paste prompt too, since the redirect may never arrive', async () => {
+    // The "browser" opens on Windows but its redirect never reaches the Linux side.
+    const env = await sandboxEnv(sandbox, { BROWSER: 'true', WSL_DISTRO_NAME: 'Ubuntu' });
+    const cli = startCli(['login'], env, { stdin: 'pipe', terminal: true });
+    const [, link] = await cli.waitForStderr(/authorize this application: (\S+)\r\n/);
+    await cli.waitForStderr(/Paste the address: $/);
+    const { redirectUrl } = await runConsentAgent(link ?? '', { deliver: false });
+    cli.child.stdin?.write(`${redirectUrl}\r`);
+    const result = await cli.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("In WSL the browser's redirect may not reach drive-cli;");
+    expect(result.stdout).toMatch(/Signed in as sandbox\.user@example\.com\./);
+  });
+});
+
 describe('failures: message, exit code, and nothing changed on disk', () => {
   it('a denied consent exits 4', async () => {
     const env = await sandboxEnv(sandbox, {
