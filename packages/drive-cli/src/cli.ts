@@ -207,7 +207,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
   if (!action) return ExitCode.ok;
   debug ||= raw.debug === true;
   try {
-    await action(resolveSettings(raw, io.env, io.cwd), io, ...actionArgs);
+    await action(resolveSettings(raw, io.env, io.cwd, io.platform), io, ...actionArgs);
     return ExitCode.ok;
   } catch (error) {
     return reportError(error, io, debug);

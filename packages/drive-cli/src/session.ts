@@ -22,6 +22,7 @@ import {
   keyringStatus,
 } from '@installed-oauth/keyring-store';
 import { readActiveAccount, writeActiveAccount } from './active-account.js';
+import { moveFormerConfigDir } from './config-folder.js';
 import { assertGoogleEndpoints } from './endpoints.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
@@ -93,6 +94,7 @@ export async function openSession(
   io: Io,
   options: { replaceUnusableLegacyFile?: boolean } = {},
 ): Promise<Session> {
+  await moveFormerConfigDir(settings, io);
   // Plain http passes core only on loopback hosts; which endpoints drive-cli accepts at all
   // (Google's, or one loopback origin with DRIVE_CLI_SANDBOX) is decided just below, with
   // drive-cli's own words.

@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isLoopbackHost } from '@installed-oauth/core';
 import envPaths from 'env-paths';
@@ -33,6 +34,8 @@ export interface RawOptions {
 }
 
 export interface Settings {
+  /** macOS: where drive-cli 1.0 kept the default folder; moved to `configDir` once. */
+  formerConfigDir: string | undefined;
   clientSecretsPath: string;
   /**
    * DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET, when either is set and --client-secrets is
@@ -128,15 +131,31 @@ function noInputFrom(env: NodeJS.ProcessEnv): boolean {
   return yes(env.CI);
 }
 
-/** Where credentials live when nothing says otherwise: ~/.config/drive-cli on Linux. */
-export function defaultConfigDir(): string {
+/**
+ * Where credentials live when nothing says otherwise: `$XDG_CONFIG_HOME/drive-cli`, else
+ * `~/.config/drive-cli`, on Linux and on macOS (where command-line tools such as gh, git and
+ * kubectl keep theirs; env-paths' `~/Library/Preferences` is for property lists), and
+ * `%APPDATA%\drive-cli\Config` on Windows.
+ */
+export function defaultConfigDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+): string {
+  if (platform === 'darwin') return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'drive-cli');
   return envPaths('drive-cli', { suffix: '' }).config;
+}
+
+/** Where drive-cli 1.0 kept its folder on macOS: moved from there once (see config-folder.ts). */
+export function formerMacConfigDir(home: string = homedir()): string {
+  return join(home, 'Library', 'Preferences', 'drive-cli');
 }
 
 export function resolveSettings(
   options: RawOptions,
   env: NodeJS.ProcessEnv,
   cwd: string,
+  platform: NodeJS.Platform = process.platform,
 ): Settings {
   // drive-cli's own switch: Python's OAUTHLIB_INSECURE_TRANSPORT, which people keep exported,
   // changes nothing here.
@@ -152,7 +171,9 @@ export function resolveSettings(
     ? isAbsolute(configDirText)
       ? configDirText
       : resolve(cwd, configDirText)
-    : defaultConfigDir();
+    : defaultConfigDir(platform, env, env.HOME || homedir());
+  const formerConfigDir =
+    !configDirText && platform === 'darwin' ? formerMacConfigDir(env.HOME || homedir()) : undefined;
 
   const apiRoot = env.DRIVE_CLI_API_ROOT || DEFAULT_API_ROOT;
   const apiUrl = URL.parse(apiRoot);
@@ -185,6 +206,7 @@ export function resolveSettings(
   const valuesGiven =
     env.DRIVE_CLI_CLIENT_ID !== undefined || env.DRIVE_CLI_CLIENT_SECRET !== undefined;
   return {
+    formerConfigDir,
     clientSecretsPath,
     clientValues:
       options.clientSecrets === undefined && valuesGiven
