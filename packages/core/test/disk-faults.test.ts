@@ -1,11 +1,10 @@
 // A disk that refuses writes, for real. As root: a small tmpfs of the test's own, remounted
 // read-only or filled to the last byte. As another user: a folder without write permission
 // (the full disk needs root, and says so in its title).
-import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { itWith, root } from '@installed-oauth/test-support';
+import { fillDisk, itWith, makeReadOnly, root, withSmallDisk } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { parseClientSecrets } from '../src/index.js';
 import { createFileAccountStore, withFileLock } from '../src/node/index.js';
@@ -29,42 +28,32 @@ async function readOnlyFolder(
   prepare: (folder: string) => Promise<void>,
   test: (folder: string, words: RegExp) => Promise<void>,
 ): Promise<void> {
+  if (asRoot) {
+    await withSmallDisk(async (disk) => {
+      await prepare(disk);
+      makeReadOnly(disk);
+      await test(disk, /read-only file system/);
+    });
+    return;
+  }
   const folder = await mkdtemp(join(tmpdir(), 'core-readonly-'));
   try {
-    if (asRoot)
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', folder]);
     await prepare(folder);
-    if (asRoot) execFileSync('mount', ['-o', 'remount,ro', folder]);
-    else await chmod(folder, 0o555);
-    await test(folder, asRoot ? /read-only file system/ : /permission denied/);
+    await chmod(folder, 0o555);
+    await test(folder, /permission denied/);
   } finally {
-    if (asRoot) execFileSync('umount', ['--lazy', folder]);
-    else await chmod(folder, 0o700);
+    await chmod(folder, 0o700);
     await rm(folder, { recursive: true, force: true });
   }
 }
 
-/** A 256 KiB tmpfs filled to the last byte (root only). */
+/** A 256 KiB tmpfs with an accounts folder, filled to the last byte (root only). */
 async function fullDisk(test: (folder: string) => Promise<void>): Promise<void> {
-  const folder = await mkdtemp(join(tmpdir(), 'core-full-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', folder]);
-  try {
+  await withSmallDisk(async (folder) => {
     await mkdir(join(folder, 'accounts'), { mode: 0o700 });
-    const chunk = Buffer.alloc(4096, 1);
-    for (let i = 0; ; i++) {
-      const written = await writeFile(join(folder, `filler-${i}`), chunk).then(
-        () => true,
-        () => false,
-      );
-      if (!written) break;
-    }
-    for (let size = 2048; size >= 1; size = Math.floor(size / 2))
-      await writeFile(join(folder, `filler-last-${size}`), Buffer.alloc(size)).catch(() => {});
+    await fillDisk(folder);
     await test(folder);
-  } finally {
-    execFileSync('umount', ['--lazy', folder]);
-    await rm(folder, { recursive: true, force: true });
-  }
+  });
 }
 
 describe('a folder that refuses writes', () => {

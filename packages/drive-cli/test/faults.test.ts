@@ -2,12 +2,18 @@
 // skipped with the reason elsewhere), and processes killed at any moment. Nothing stored may be
 // lost, no lock or temporary file may stay behind, and nothing may wait on a lock it cannot
 // break. (The same paths with injected errors, for every user: core/test/fresh-credentials.)
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exited, itWith, root, useSandbox } from '@installed-oauth/test-support';
+import {
+  exited,
+  fillDisk,
+  itWith,
+  makeReadOnly,
+  root,
+  useSandbox,
+  withSmallDisk,
+} from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import {
   credentialsPath,
@@ -21,36 +27,6 @@ import {
 } from './helpers.js';
 
 const sandbox = useSandbox();
-
-/** Runs `test` with a 256 KiB tmpfs mounted at a new folder, unmounted and removed after. */
-async function withSmallDisk(test: (disk: string) => Promise<void>): Promise<void> {
-  const disk = await mkdtemp(join(tmpdir(), 'drive-cli-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', disk]);
-  try {
-    await test(disk);
-  } finally {
-    execFileSync('umount', ['--lazy', disk]);
-    await rm(disk, { recursive: true, force: true });
-  }
-}
-
-/** Fills the disk to the last byte. */
-async function fill(disk: string): Promise<void> {
-  const chunk = Buffer.alloc(4096, 1);
-  for (let i = 0; ; i++) {
-    try {
-      await writeFile(join(disk, `filler-${i}`), chunk);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') break;
-      throw error;
-    }
-  }
-  // The last page of a file can still take a few bytes; take them too.
-  await writeFile(join(disk, 'filler-last'), '').catch(() => {});
-  for (let size = 2048; size >= 1; size = Math.floor(size / 2)) {
-    await writeFile(join(disk, `filler-last-${size}`), Buffer.alloc(size)).catch(() => {});
-  }
-}
 
 /** What the accounts folder holds besides the account files and the index. */
 async function leftovers(env: NodeJS.ProcessEnv): Promise<string[]> {
@@ -74,7 +50,7 @@ describe('a full disk', () => {
         const env = await signedInOn(disk);
         await expireStoredToken(env);
         const before = await readFile(credentialsPath(env), 'utf8');
-        await fill(disk);
+        await fillDisk(disk);
 
         const ls = await runCli(['ls'], env);
         expect(ls.code).toBe(0);
@@ -98,7 +74,7 @@ describe('a full disk', () => {
       await withSmallDisk(async (disk) => {
         const env = await signedInOn(disk);
         const before = await readFile(credentialsPath(env), 'utf8');
-        await fill(disk);
+        await fillDisk(disk);
         const login = await runCli(['login'], env);
         expect(login.code).toBe(7);
         expect(login.stderr).toMatch(
@@ -124,7 +100,7 @@ describe('a read-only disk', () => {
         await writeFile(lock, '');
         const longAgo = new Date(Date.now() - 3600_000);
         await utimes(lock, longAgo, longAgo);
-        execFileSync('mount', ['-o', 'remount,ro', disk]);
+        makeReadOnly(disk);
 
         const ls = await runCli(['ls'], env);
         expect(ls.code).toBe(0);
@@ -138,7 +114,7 @@ describe('a read-only disk', () => {
     await withSmallDisk(async (disk) => {
       const env = await sandboxEnv(sandbox, { DRIVE_CLI_CONFIG_DIR: join(disk, 'config') });
       await mkdir(join(disk, 'config'), { mode: 0o700 });
-      execFileSync('mount', ['-o', 'remount,ro', disk]);
+      makeReadOnly(disk);
       const login = await runCli(['login'], env);
       expect(login.code).toBe(7);
       expect(login.stderr).toMatch(/read-only file system/);

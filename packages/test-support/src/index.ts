@@ -14,6 +14,7 @@ export {
   root,
 } from './machine.js';
 export { revokeAtServer, useSandbox } from './sandbox-fixture.js';
+export { fillDisk, makeReadOnly, withSmallDisk } from './small-disk.js';
 export { textSink } from './text-sink.js';
 export type { TypedError } from './typed-errors.js';
 export { failure } from './typed-errors.js';
