@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
 import { type FileHandle, link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InstalledOAuthError } from '../errors.js';
 import { describeFsError, storeError } from './fs-errors.js';
+import { readSmallFileWithTime } from './small-file.js';
 
 export interface FileLockOptions {
   /** Give up waiting after this many milliseconds (default 30 000). */
@@ -43,33 +43,19 @@ const MAX_LOCK_BYTES = 4096;
 async function readLock(
   path: string,
 ): Promise<{ owner: LockOwner | undefined; ageMs: number; text: string } | undefined> {
-  const refuse = (why: string) =>
-    new InstalledOAuthError('TOKEN_STORE_ERROR', `Refusing the lock file ${path}: ${why}.`, {
-      hint: 'Remove it; the program makes its own lock file when it needs one.',
-    });
-  let handle: FileHandle;
+  // Never follow a link, never wait on a FIFO: a lock file is a small regular file.
+  const read = await readSmallFileWithTime(path, {
+    name: 'the lock file ',
+    maxBytes: MAX_LOCK_BYTES,
+    tooBig: 'too big to be a lock',
+    hint: 'Remove it; the program makes its own lock file when it needs one.',
+  });
+  if (!read) return undefined; // released meanwhile
+  let owner: LockOwner | undefined;
   try {
-    // Never follow a link, never wait on a FIFO: a lock file is a small regular file.
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined; // released meanwhile
-    if (code === 'ELOOP') throw refuse('it is a symbolic link');
-    throw storeError(`Cannot read the lock file ${path}: ${describeFsError(error)}.`, error);
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw refuse('it is not a regular file');
-    if (info.size > MAX_LOCK_BYTES) throw refuse(`it is ${info.size} bytes, too big to be a lock`);
-    const text = await handle.readFile('utf8');
-    let owner: LockOwner | undefined;
-    try {
-      owner = JSON.parse(text) as LockOwner;
-    } catch {}
-    return { owner, ageMs: Date.now() - info.mtimeMs, text };
-  } finally {
-    await handle.close();
-  }
+    owner = JSON.parse(read.text) as LockOwner;
+  } catch {}
+  return { owner, ageMs: Date.now() - read.mtimeMs, text: read.text };
 }
 
 /** A lock created this far in the future comes from a skewed clock (or was planted). */
