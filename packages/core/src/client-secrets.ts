@@ -41,6 +41,8 @@ export interface ParseClientSecretsOptions {
 }
 
 const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const LOCAL_HTTP_HINT =
+  "Google's endpoints are https. For a local test server on a loopback address (the sandbox), pass the allowInsecureTransport option.";
 const CREATE_DESKTOP_CLIENT =
   'Create an OAuth client ID of type "Desktop app" in the Google Cloud console (APIs & Services › Credentials) and download its JSON.';
 
@@ -95,6 +97,7 @@ function checkEndpoint(
   field: string,
   value: unknown,
   allowInsecure: boolean,
+  localHttp: Set<number>,
 ): string | undefined {
   if (value === undefined) {
     problems.push(`"${field}" is missing`);
@@ -117,9 +120,8 @@ function checkEndpoint(
       return undefined;
     }
     if (!allowInsecure) {
-      problems.push(
-        `"${field}" is plain http (${quoted(value)}); allow it for loopback hosts with the allowInsecureTransport option, for tests and the sandbox only`,
-      );
+      problems.push(`"${field}" is plain http (${quoted(value)})`);
+      localHttp.add(problems.length - 1);
       return undefined;
     }
   }
@@ -191,6 +193,8 @@ export function parseClientSecrets(
   if (other) throw invalid(source, [`${other}`]);
 
   const problems: string[] = [];
+  /** Which problems are loopback endpoints over plain http (their fix is an option). */
+  const localHttp = new Set<number>();
   const keys = Object.keys(json);
   for (const key of keys) {
     if (DANGEROUS_KEYS.has(key)) problems.push(`unexpected key "${key}" at the top level`);
@@ -233,12 +237,14 @@ export function parseClientSecrets(
     `${type}.auth_uri`,
     client.auth_uri,
     allowInsecure,
+    localHttp,
   );
   const tokenEndpoint = checkEndpoint(
     problems,
     `${type}.token_uri`,
     client.token_uri,
     allowInsecure,
+    localHttp,
   );
 
   let redirectUris: string[] = [];
@@ -264,7 +270,11 @@ export function parseClientSecrets(
       );
     }
   }
-  if (problems.length > 0) throw invalid(source, problems);
+  if (problems.length > 0) {
+    // Only loopback endpoints over plain http: a local test server, not a wrong download.
+    const onlyLocalHttp = localHttp.size === problems.length;
+    throw invalid(source, problems, onlyLocalHttp ? LOCAL_HTTP_HINT : undefined);
+  }
 
   const secrets = {
     type,

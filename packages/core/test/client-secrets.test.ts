@@ -70,9 +70,19 @@ describe('parseClientSecrets: valid files', () => {
     expect(secrets.insecureTransport).toBe(true);
     expect(secrets.issuer).toBe('http://127.0.0.1:9999');
     expect(problemsOf({ installed: local })).toEqual([
-      expect.stringContaining('"installed.auth_uri" is plain http'),
-      expect.stringContaining('"installed.token_uri" is plain http'),
+      '"installed.auth_uri" is plain http ("http://127.0.0.1:9999/o/oauth2/auth")',
+      '"installed.token_uri" is plain http ("http://127.0.0.1:9999/token")',
     ]);
+    // One message, one fix: the hint names the option, not a new Desktop app client.
+    let hint: string | undefined;
+    try {
+      parseClientSecrets({ installed: local });
+    } catch (error) {
+      hint = (error as InstalledOAuthError).hint;
+    }
+    expect(hint).toBe(
+      "Google's endpoints are https. For a local test server on a loopback address (the sandbox), pass the allowInsecureTransport option.",
+    );
   });
 });
 
