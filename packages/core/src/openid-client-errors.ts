@@ -66,6 +66,31 @@ function findNetworkFailure(error: unknown): unknown {
 }
 
 /**
+ * Node's codes for a certificate chain it does not trust: what a company proxy that inspects
+ * HTTPS with its own root certificate causes, since Node does not read the operating system's
+ * certificate store unless told to.
+ */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_UNTRUSTED',
+]);
+
+/** The certificate code found along the causes of `error`, if any. */
+function untrustedCertificate(error: unknown): string | undefined {
+  let current = error;
+  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
  * Turns an openid-client failure into an {@link InstalledOAuthError} whose message carries
  * the real reason (openid-client keeps it on `cause`), never a token or secret.
  */
@@ -124,6 +149,18 @@ export function fromOpenIdClientError(
     );
   }
   const code = (error as { code?: unknown })?.code;
+  const certificate = untrustedCertificate(error);
+  if (certificate) {
+    return new InstalledOAuthError(
+      'NETWORK_ERROR',
+      `Could not reach ${origin} while ${doing}: a certificate in the chain is not trusted by Node (${certificate}) — probably a company proxy inspecting HTTPS.`,
+      {
+        cause: error,
+        hint: "Set NODE_EXTRA_CA_CERTS to your company's root certificate (a PEM file), or, on Node 22.19 / 24.5 or later, set NODE_USE_SYSTEM_CA=1 to trust the operating system's certificates.",
+        details: { reason: 'untrusted-certificate', certificate },
+      },
+    );
+  }
   const network = findNetworkFailure(error);
   if (network) {
     return new InstalledOAuthError(

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -6,9 +8,10 @@ import {
   authorize,
   type ClientSecrets,
   parseClientSecrets,
+  refreshCredentials,
   revokeCredentials,
 } from '../src/index.js';
-import { agentStrategy, DRIVE_SCOPE, sandboxSecrets, someCredentials } from './helpers.js';
+import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets, someCredentials } from './helpers.js';
 
 const sandbox = useSandbox();
 let clientSecrets: ClientSecrets;
@@ -91,6 +94,47 @@ describe('revocation', () => {
       expect(result).toEqual({ revoked: 'access_token', alreadyInvalid: false });
       expect(new URLSearchParams(body).get('token_type_hint')).toBe('access_token');
     } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('a certificate Node does not trust (a company proxy inspecting HTTPS)', () => {
+  it('says what it is and how to make Node trust it, as NETWORK_ERROR with its reason', async () => {
+    // A self-signed certificate for 127.0.0.1 that this process does not trust, as a company's
+    // own root certificate is not trusted by Node (test/fixtures/untrusted-*.pem, test only).
+    const fixtures = new URL('./fixtures/', import.meta.url);
+    const server = createHttpsServer(
+      {
+        key: await readFile(new URL('untrusted-key.pem', fixtures)),
+        cert: await readFile(new URL('untrusted-cert.pem', fixtures)),
+      },
+      (_req, res) => res.writeHead(500).end(),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const secrets = parseClientSecrets({
+        installed: {
+          ...sandbox.clientSecrets.installed,
+          auth_uri: `${origin}/o/oauth2/auth`,
+          token_uri: `${origin}/token`,
+        },
+      });
+      const error = await failure(
+        refreshCredentials({ clientSecrets: secrets, credentials: someCredentials }),
+      );
+      expect(error.code).toBe('NETWORK_ERROR');
+      expect(error.message).toBe(
+        `Could not reach ${origin} while refreshing the access token: a certificate in the chain is not trusted by Node (DEPTH_ZERO_SELF_SIGNED_CERT) — probably a company proxy inspecting HTTPS.`,
+      );
+      expect(error.hint).toMatch(/^Set NODE_EXTRA_CA_CERTS to your company's root certificate/);
+      expect(error.details).toEqual({
+        reason: 'untrusted-certificate',
+        certificate: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+      });
+    } finally {
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
   });
