@@ -29,6 +29,7 @@ export { createInstalledApp } from './installed-app.js';
 export { isLoopbackHost } from './loopback-host.js';
 export type { FetchLike } from './openid-client-configuration.js';
 export { defaultRevocationEndpoint } from './openid-client-configuration.js';
+export { untrustedCertificateError } from './openid-client-errors.js';
 export type {
   RedirectRequest,
   RedirectStrategy,

@@ -79,8 +79,11 @@ const UNTRUSTED_CERTIFICATE = new Set([
   'CERT_UNTRUSTED',
 ]);
 
-/** The certificate code found along the causes of `error`, if any. */
-function untrustedCertificate(error: unknown): string | undefined {
+/**
+ * The certificate code (`SELF_SIGNED_CERT_IN_CHAIN`, `UNABLE_TO_GET_ISSUER_CERT_LOCALLY`, …)
+ * found along the causes of a failed request, if Node refused the server's certificate chain.
+ */
+export function untrustedCertificate(error: unknown): string | undefined {
   let current = error;
   for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
     const { code } = current as { code?: unknown };
@@ -88,6 +91,36 @@ function untrustedCertificate(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * The `NETWORK_ERROR` for a request to `origin` that failed because Node does not trust the
+ * server's certificate chain (a company proxy inspecting HTTPS, usually), saying so and how to
+ * make Node trust it; undefined for any other failure. For a program's own requests (an API
+ * call) as core uses it for its token requests.
+ *
+ * @example
+ * ```ts
+ * const error = untrustedCertificateError(caught, 'https://www.googleapis.com', 'listing files');
+ * if (error) console.error(error.message, error.hint);
+ * ```
+ */
+export function untrustedCertificateError(
+  error: unknown,
+  origin: string,
+  doing: string,
+): InstalledOAuthError | undefined {
+  const certificate = untrustedCertificate(error);
+  if (!certificate) return undefined;
+  return new InstalledOAuthError(
+    'NETWORK_ERROR',
+    `Could not reach ${origin} while ${doing}: a certificate in the chain is not trusted by Node (${certificate}) — probably a company proxy inspecting HTTPS.`,
+    {
+      cause: error,
+      hint: "Set NODE_EXTRA_CA_CERTS to your company's root certificate (a PEM file), or, on Node 22.19 / 24.5 or later, set NODE_USE_SYSTEM_CA=1 to trust the operating system's certificates.",
+      details: { reason: 'untrusted-certificate', certificate },
+    },
+  );
 }
 
 /**
@@ -149,18 +182,8 @@ export function fromOpenIdClientError(
     );
   }
   const code = (error as { code?: unknown })?.code;
-  const certificate = untrustedCertificate(error);
-  if (certificate) {
-    return new InstalledOAuthError(
-      'NETWORK_ERROR',
-      `Could not reach ${origin} while ${doing}: a certificate in the chain is not trusted by Node (${certificate}) — probably a company proxy inspecting HTTPS.`,
-      {
-        cause: error,
-        hint: "Set NODE_EXTRA_CA_CERTS to your company's root certificate (a PEM file), or, on Node 22.19 / 24.5 or later, set NODE_USE_SYSTEM_CA=1 to trust the operating system's certificates.",
-        details: { reason: 'untrusted-certificate', certificate },
-      },
-    );
-  }
+  const certificate = untrustedCertificateError(error, origin, doing);
+  if (certificate) return certificate;
   const network = findNetworkFailure(error);
   if (network) {
     return new InstalledOAuthError(

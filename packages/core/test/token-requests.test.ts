@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { useSandbox } from '@installed-oauth/test-support';
+import { startUntrustedHttpsServer, useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   authorize,
@@ -101,18 +99,8 @@ describe('revocation', () => {
 
 describe('a certificate Node does not trust (a company proxy inspecting HTTPS)', () => {
   it('says what it is and how to make Node trust it, as NETWORK_ERROR with its reason', async () => {
-    // A self-signed certificate for 127.0.0.1 that this process does not trust, as a company's
-    // own root certificate is not trusted by Node (test/fixtures/untrusted-*.pem, test only).
-    const fixtures = new URL('./fixtures/', import.meta.url);
-    const server = createHttpsServer(
-      {
-        key: await readFile(new URL('untrusted-key.pem', fixtures)),
-        cert: await readFile(new URL('untrusted-cert.pem', fixtures)),
-      },
-      (_req, res) => res.writeHead(500).end(),
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const untrusted = await startUntrustedHttpsServer((_req, res) => res.writeHead(500).end());
+    const { origin } = untrusted;
     try {
       const secrets = parseClientSecrets({
         installed: {
@@ -134,8 +122,7 @@ describe('a certificate Node does not trust (a company proxy inspecting HTTPS)',
         certificate: 'DEPTH_ZERO_SELF_SIGNED_CERT',
       });
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await untrusted.close();
     }
   });
 });

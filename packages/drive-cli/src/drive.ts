@@ -1,4 +1,5 @@
 import type { FetchLike } from '@installed-oauth/core';
+import { untrustedCertificateError } from '@installed-oauth/core';
 import { CliError, ExitCode } from './exit-codes.js';
 import { neutralise } from './terminal-text.js';
 
@@ -111,6 +112,13 @@ function driveError(error: unknown, apiRoot: string): Error {
       },
     );
   }
+  // A company proxy inspecting HTTPS: said as core says it for token requests.
+  const certificate = untrustedCertificateError(
+    error,
+    new URL(apiRoot).origin,
+    'listing Drive files',
+  );
+  if (certificate) return certificate;
   const code = systemErrorCode(error);
   return new CliError(
     ExitCode.network,

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { consentAgentPath } from '@installed-oauth/sandbox';
-import { closedPort, useSandbox } from '@installed-oauth/test-support';
+import { closedPort, startUntrustedHttpsServer, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { expectNoSecret, readStored, runCli, sandboxEnv, signedInEnv } from './helpers.js';
 
@@ -186,6 +186,32 @@ describe('Drive API errors: a message saying what to do, and the documented exit
     expect(result.stderr).toMatch(/\n {4}at .*\n/); // a stack frame
     expect(result.stderr).toMatch(/\ncaused by: .*ECONNREFUSED/);
     expectNoSecret(result.stderr, await storedSecrets(env));
+  });
+});
+
+describe('behind a company proxy that inspects HTTPS', () => {
+  it('names the untrusted certificate and how to make Node trust it (exit 6), the token never sent on', async () => {
+    const env = await signedInEnv(sandbox);
+    const requests: string[] = [];
+    const untrusted = await startUntrustedHttpsServer((req, res) => {
+      requests.push(String(req.url));
+      res.writeHead(500).end();
+    });
+    try {
+      const result = await runCli(['ls'], { ...env, DRIVE_CLI_API_ROOT: `${untrusted.origin}/` });
+      expect(result.code).toBe(6);
+      expect(result.stderr).toContain(
+        `drive-cli: Could not reach ${untrusted.origin} while listing Drive files: a certificate in the chain is not trusted by Node (DEPTH_ZERO_SELF_SIGNED_CERT) — probably a company proxy inspecting HTTPS.`,
+      );
+      expect(result.stderr).toMatch(
+        /^ {2}Set NODE_EXTRA_CA_CERTS to your company's root certificate/m,
+      );
+      // The TLS handshake failed: no request, so no bearer token, reached the server.
+      expect(requests).toEqual([]);
+      expectNoSecret(result.stderr, [(await readStored(env)).token]);
+    } finally {
+      await untrusted.close();
+    }
   });
 });
 

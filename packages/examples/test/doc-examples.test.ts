@@ -28,6 +28,8 @@ const GIVEN: Record<string, string> = {
   parseClientSecrets: "import { parseClientSecrets } from '@installed-oauth/core';",
   clientSecretsFromValues: "import { clientSecretsFromValues } from '@installed-oauth/core';",
   revokeToken: "import { revokeToken } from '@installed-oauth/core';",
+  untrustedCertificateError: "import { untrustedCertificateError } from '@installed-oauth/core';",
+  caught: 'declare const caught: unknown;',
   refreshToken: 'declare const refreshToken: string;',
   InstalledOAuthError: "import { InstalledOAuthError } from '@installed-oauth/core';",
   defineStrategy: "import { defineStrategy } from '@installed-oauth/core';",

@@ -18,3 +18,4 @@ export { fillDisk, makeReadOnly, withSmallDisk } from './small-disk.js';
 export { textSink } from './text-sink.js';
 export type { TypedError } from './typed-errors.js';
 export { failure } from './typed-errors.js';
+export { startUntrustedHttpsServer } from './untrusted-tls.js';
