@@ -10,7 +10,7 @@ import {
   seedDriveFiles,
   startSandbox,
 } from '@installed-oauth/sandbox';
-import { useSandbox } from '@installed-oauth/test-support';
+import { refreshStatusAtServer, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import {
   credentialsPath,
@@ -208,16 +208,7 @@ describe('unusable files and an unreachable server', () => {
     );
     expect(sandbox.counters.revocations).toBe(revocations + 1);
     expect(existsSync(credentialsPath(env))).toBe(false);
-    const refresh = await fetch(sandbox.tokenEndpoint, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: stored.refresh_token,
-        client_id: sandbox.clientId,
-        client_secret: sandbox.clientSecret,
-      }),
-    });
-    expect(refresh.status).toBe(400);
+    expect(await refreshStatusAtServer(sandbox, stored.refresh_token)).toBe(400);
   });
 
   it('status reports an unreadable account file (exit 7) and logout removes it', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runConsentAgent, seedDriveFiles, startSandbox } from '@installed-oauth/sandbox';
-import { closedPort, useSandbox } from '@installed-oauth/test-support';
+import { closedPort, refreshStatusAtServer, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import {
   cliPath,
@@ -226,16 +226,7 @@ describe('other commands', () => {
     );
     expect(sandbox.counters.revocations).toBe(revocations + 1);
     expect(existsSync(credentialsPath(env))).toBe(false);
-    const refreshed = await fetch(sandbox.tokenEndpoint, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: stored.refresh_token,
-        client_id: sandbox.clientId,
-        client_secret: sandbox.clientSecret,
-      }),
-    });
-    expect(refreshed.status).toBe(400);
+    expect(await refreshStatusAtServer(sandbox, stored.refresh_token)).toBe(400);
     const again = await runCli(['logout'], env);
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/Not signed in; nothing to do/);

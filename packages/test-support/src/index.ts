@@ -13,7 +13,7 @@ export {
   networkNamespaceCommand,
   root,
 } from './machine.js';
-export { revokeAtServer, useSandbox } from './sandbox-fixture.js';
+export { refreshStatusAtServer, revokeAtServer, useSandbox } from './sandbox-fixture.js';
 export { fillDisk, makeReadOnly, withSmallDisk } from './small-disk.js';
 export { textSink } from './text-sink.js';
 export type { TypedError } from './typed-errors.js';

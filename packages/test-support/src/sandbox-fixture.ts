@@ -50,3 +50,24 @@ export async function revokeAtServer(sandbox: Sandbox, token: string): Promise<v
   });
   if (!response.ok) throw new Error(`revocation answered ${response.status}`);
 }
+
+/**
+ * The HTTP status the sandbox answers a refresh with `refreshToken` (200 while its grant
+ * lives, 400 once it has ended), asked as the client itself would.
+ */
+export async function refreshStatusAtServer(
+  sandbox: Sandbox,
+  refreshToken: string,
+): Promise<number> {
+  const response = await fetch(sandbox.tokenEndpoint, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: sandbox.clientId,
+      client_secret: sandbox.clientSecret,
+    }),
+  });
+  await response.body?.cancel();
+  return response.status;
+}
