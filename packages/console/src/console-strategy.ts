@@ -1,12 +1,10 @@
-import type { RedirectRequest, RedirectStrategy } from '@installed-oauth/core';
+import { defineStrategy, type RedirectRequest, type RedirectStrategy } from '@installed-oauth/core';
 import {
   type ConsoleOptions,
   DEFAULT_REDIRECT_URI,
-  ownAbortError,
   PASTE_PROMPT,
   type ResolvedConsoleOptions,
   resolveConsoleOptions,
-  timeoutSignal,
 } from './options.js';
 import { promptForRedirect } from './paste-prompt.js';
 
@@ -23,28 +21,22 @@ async function receive(
   const url = request.buildAuthorizationUrl(redirectUri);
   const normalised = new URL(url.searchParams.get('redirect_uri') ?? redirectUri);
   options.output.write(instructions(options, url, normalised.href));
-  const deadline = timeoutSignal(options.timeoutMs);
-  try {
-    return await promptForRedirect({
-      request,
-      redirectUri: normalised,
-      authorizationUrl: url,
-      input: options.input,
-      output: options.output,
-      prompt: PASTE_PROMPT,
-      maxAttempts: options.maxAttempts,
-      signals: [deadline.signal, ...(options.signal ? [options.signal] : [])],
-      abortError: ownAbortError,
-    });
-  } finally {
-    deadline.clear();
-  }
+  return promptForRedirect({
+    request,
+    redirectUri: normalised,
+    authorizationUrl: url,
+    input: options.input,
+    output: options.output,
+    prompt: PASTE_PROMPT,
+    maxAttempts: options.maxAttempts,
+  });
 }
 
 /**
  * The copy/paste redirect strategy (Python's `run_console`, made to work after Google blocked
  * out-of-band redirects): print the sign-in link, let the user approve in any browser, and
- * read back the address the browser landed on — a loopback address nothing listens on.
+ * read back the address the browser landed on — a loopback address nothing listens on. The
+ * signal given to core is its one time limit.
  *
  * @example
  * ```ts
@@ -53,9 +45,8 @@ async function receive(
  */
 export function createConsoleStrategy(options: ConsoleOptions = {}): RedirectStrategy {
   const resolved = resolveConsoleOptions(options);
-  return Object.freeze({
+  return defineStrategy({
     name: 'console',
-    specificationVersion: 'v1' as const,
     receive: (request: RedirectRequest) => receive(resolved, request),
   });
 }

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { InstalledOAuthError, isLoopbackHost } from '@installed-oauth/core';
+import { isLoopbackHost } from '@installed-oauth/core';
 
 export interface ConsoleOptions {
   /** Where pasted lines come from; default `process.stdin`. */
@@ -19,9 +19,6 @@ export interface ConsoleOptions {
   promptMessage?: string;
   /** Bad pastes allowed before giving up (default 5). */
   maxAttempts?: number;
-  /** Give up after this many seconds (default 300). */
-  timeout?: number;
-  signal?: AbortSignal;
 }
 
 export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1:8/';
@@ -43,15 +40,16 @@ function fail(message: string): never {
   throw new TypeError(`[@installed-oauth/console] ${message} (${DOCS})`);
 }
 
-const KNOWN = new Set([
-  'input',
-  'output',
-  'redirectUri',
-  'promptMessage',
-  'maxAttempts',
-  'timeout',
-  'signal',
-]);
+const KNOWN = new Set(['input', 'output', 'redirectUri', 'promptMessage', 'maxAttempts']);
+
+/**
+ * Options people expect of a strategy that belong to the caller: one signal, given to core,
+ * bounds the whole sign-in (the wait for the paste and the code exchange after it).
+ */
+const CALLERS_OPTIONS: Readonly<Record<string, string>> = {
+  timeout: 'pass "signal: AbortSignal.timeout(ms)" to authorize() or signIn() instead',
+  signal: 'pass the signal to authorize() or signIn() instead',
+};
 
 export interface ResolvedConsoleOptions {
   input: Readable;
@@ -59,8 +57,6 @@ export interface ResolvedConsoleOptions {
   redirectUri: string | undefined;
   promptMessage: string;
   maxAttempts: number;
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
 }
 
 export function resolveConsoleOptions(
@@ -68,7 +64,10 @@ export function resolveConsoleOptions(
   defaults: { redirectUri?: string } = {},
 ): ResolvedConsoleOptions {
   if (typeof options !== 'object' || options === null) fail('options must be an object');
-  for (const key of Object.keys(options)) if (!KNOWN.has(key)) fail(`unknown option "${key}"`);
+  for (const key of Object.keys(options)) {
+    if (key in CALLERS_OPTIONS) fail(`no "${key}" option here: ${CALLERS_OPTIONS[key]}`);
+    if (!KNOWN.has(key)) fail(`unknown option "${key}"`);
+  }
   if (options.input !== undefined && typeof options.input?.on !== 'function')
     fail('"input" option must be a readable stream');
   if (options.output !== undefined && typeof options.output?.write !== 'function')
@@ -87,14 +86,6 @@ export function resolveConsoleOptions(
     fail(
       `"maxAttempts" option must be a whole number ≥ 1, got ${JSON.stringify(options.maxAttempts)}`,
     );
-  const timeout = options.timeout ?? 300;
-  if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) {
-    fail(
-      `"timeout" option must be a positive number of seconds, got ${JSON.stringify(options.timeout)}`,
-    );
-  }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
-    fail('"signal" option must be an AbortSignal');
   if (options.promptMessage !== undefined && typeof options.promptMessage !== 'string')
     fail('"promptMessage" option must be a string');
   return {
@@ -103,30 +94,5 @@ export function resolveConsoleOptions(
     redirectUri,
     promptMessage: options.promptMessage ?? DEFAULT_PROMPT_MESSAGE,
     maxAttempts,
-    timeoutMs: timeout * 1000,
-    signal: options.signal,
   };
-}
-
-/** The error for the strategy's own signal or timeout (core's signal keeps its own reason). */
-export function ownAbortError(signal: AbortSignal): InstalledOAuthError {
-  const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
-  return timedOut
-    ? new InstalledOAuthError('AUTHORIZATION_TIMED_OUT', 'No address was pasted in time.', {
-        cause: signal.reason,
-        hint: 'Run it again and paste the address sooner, or allow more time.',
-      })
-    : new InstalledOAuthError('AUTHORIZATION_CANCELLED', 'The sign-in was cancelled.', {
-        cause: signal.reason,
-      });
-}
-
-/** A signal for the timeout whose timer is cleared when the attempt ends. */
-export function timeoutSignal(ms: number): { signal: AbortSignal; clear(): void } {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException('timed out', 'TimeoutError')),
-    ms,
-  );
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }

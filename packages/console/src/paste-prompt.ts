@@ -12,10 +12,8 @@ export interface PromptInit {
   /** Written before each read. */
   prompt: string;
   maxAttempts: number;
-  /** Extra signals that end the prompt (the strategy's own, a combinator's). */
-  signals: AbortSignal[];
-  /** Maps an abort of one of `signals` (not core's) to the error to reject with. */
-  abortError(signal: AbortSignal): unknown;
+  /** Ends the prompt besides core's signal (a combinator stopping the losing side). */
+  stop?: AbortSignal | undefined;
 }
 
 /**
@@ -30,13 +28,13 @@ export function promptForRedirect(init: PromptInit): Promise<URLSearchParams> {
       crlfDelay: Number.POSITIVE_INFINITY,
       terminal: false,
     });
-    const signals = [request.signal, ...init.signals];
+    const signals = init.stop ? [request.signal, init.stop] : [request.signal];
     let active = true;
     let attempts = 0;
 
+    // Rejects with the reason of whichever signal aborted (contract rule 5 for core's).
     const onAbort = (event: Event) => {
-      const signal = event.target as AbortSignal;
-      finish(() => reject(signal === request.signal ? signal.reason : init.abortError(signal)));
+      finish(() => reject((event.target as AbortSignal).reason));
     };
     function finish(settle: () => void): void {
       if (!active) return;

@@ -1,11 +1,5 @@
-import type { RedirectRequest, RedirectStrategy } from '@installed-oauth/core';
-import {
-  type ConsoleOptions,
-  ownAbortError,
-  PASTE_PROMPT,
-  resolveConsoleOptions,
-  timeoutSignal,
-} from './options.js';
+import { defineStrategy, type RedirectRequest, type RedirectStrategy } from '@installed-oauth/core';
+import { type ConsoleOptions, PASTE_PROMPT, resolveConsoleOptions } from './options.js';
 import { promptForRedirect } from './paste-prompt.js';
 
 export const COMBINED_PROMPT_MESSAGE = `If the browser is on another machine, it will fail to load a page at {redirect} after you approve.
@@ -40,8 +34,6 @@ export function withPastePrompt(
     if (request.signal.aborted) throw request.signal.reason;
     const stopInner = new AbortController();
     const stopPrompt = new AbortController();
-    const deadline = timeoutSignal(resolved.timeoutMs);
-    const ownSignals = [deadline.signal, ...(resolved.signal ? [resolved.signal] : [])];
     let prompt: Promise<URLSearchParams> | undefined;
     let winner!: (parameters: URLSearchParams) => void;
     const pasted = new Promise<URLSearchParams>((resolve) => {
@@ -49,8 +41,11 @@ export function withPastePrompt(
     });
 
     const innerRequest: RedirectRequest = {
-      specificationVersion: 'v1',
-      signal: AbortSignal.any([request.signal, stopInner.signal, ...ownSignals]),
+      specificationVersion: request.specificationVersion,
+      get redirectUri() {
+        return request.redirectUri;
+      },
+      signal: AbortSignal.any([request.signal, stopInner.signal]),
       isGenuineCallback: (parameters) => request.isGenuineCallback(parameters),
       completeBareCode: (code) => request.completeBareCode(code),
       buildAuthorizationUrl(redirectUri) {
@@ -61,7 +56,7 @@ export function withPastePrompt(
           if (settled || stopPrompt.signal.aborted) return;
           prompt = startPrompt(url, new URL(url.searchParams.get('redirect_uri') ?? redirectUri));
           // A prompt that gives up (input closed, too many bad pastes) leaves the receiver
-          // waiting; cancellation and timeouts reach the receiver through its own signal.
+          // waiting; cancellation and the deadline reach the receiver through core's signal.
           prompt.then(winner, () => {});
         });
         return url;
@@ -82,8 +77,7 @@ export function withPastePrompt(
         output: resolved.output,
         prompt: PASTE_PROMPT,
         maxAttempts: resolved.maxAttempts,
-        signals: [stopPrompt.signal, ...ownSignals],
-        abortError: ownAbortError,
+        stop: stopPrompt.signal,
       });
     }
 
@@ -100,18 +94,11 @@ export function withPastePrompt(
       stopPrompt.abort(new DOMException('finished', 'AbortError'));
       await Promise.allSettled([prompt]);
       if (request.signal.aborted) throw request.signal.reason;
-      const own = ownSignals.find((signal) => signal.aborted);
-      if (own) throw ownAbortError(own);
       throw error;
     } finally {
       settled = true;
-      deadline.clear();
     }
   }
 
-  return Object.freeze({
-    name: `${strategy.name}+console`,
-    specificationVersion: 'v1' as const,
-    receive,
-  });
+  return defineStrategy({ name: `${strategy.name}+console`, receive });
 }

@@ -26,7 +26,14 @@ export interface AuthorizeOptions {
   scopes: readonly string[];
   /** How the user reaches the URL and the redirect comes back: loopback, console, your own. */
   strategy: RedirectStrategy;
-  /** Abort to cancel; `AbortSignal.timeout(ms)` for a deadline. */
+  /**
+   * Bounds the whole sign-in: the wait for the redirect and the code exchange after it. Abort
+   * to cancel; `AbortSignal.timeout(ms)` for a deadline. Default: 5 minutes
+   * ({@link DEFAULT_SIGN_IN_TIMEOUT_MS}). A signal of your own replaces that deadline. For
+   * both Ctrl-C and a deadline, abort one controller from both (`setTimeout` for the deadline,
+   * with a `TimeoutError` reason): on Node 20, an `AbortSignal.timeout()` inside
+   * `AbortSignal.any()` can be garbage-collected before it fires.
+   */
   signal?: AbortSignal | undefined;
   /** `offline` (default) asks for a refresh token; `online` does not. */
   accessType?: 'offline' | 'online' | undefined;
@@ -161,6 +168,9 @@ function authorizationUrl(secrets: ClientSecrets, parameters: Record<string, str
   return url;
 }
 
+/** How long a sign-in may take when the caller gives no signal of its own: 5 minutes. */
+export const DEFAULT_SIGN_IN_TIMEOUT_MS = 300_000;
+
 /** How long core waits, after an abort, for the strategy to release what it holds. */
 const STRATEGY_SETTLE_MS = 5000;
 
@@ -259,7 +269,7 @@ export async function authorize(options: AuthorizeOptions): Promise<Credentials>
   const { clientSecrets, strategy } = options;
   const { verifier, challenge, state } = await pkceAndState();
   const parameters = authorizationParameters(options);
-  const signal = options.signal ?? new AbortController().signal;
+  const signal = options.signal ?? AbortSignal.timeout(DEFAULT_SIGN_IN_TIMEOUT_MS);
 
   if (signal.aborted) throw errorFromAbort(signal);
   const { request, record } = createRedirectRequest({

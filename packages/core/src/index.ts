@@ -1,7 +1,7 @@
 export type { AccountIdentity } from './account.js';
 export { accountOf } from './account.js';
 export type { AuthorizeOptions } from './authorize.js';
-export { authorize } from './authorize.js';
+export { authorize, DEFAULT_SIGN_IN_TIMEOUT_MS } from './authorize.js';
 export type { AuthorizedUserJson, StoredCredentials } from './authorized-user.js';
 export { fromAuthorizedUserJson, toAuthorizedUserJson } from './authorized-user.js';
 export type { ClientSecrets, ParseClientSecretsOptions } from './client-secrets.js';

@@ -27,7 +27,10 @@ export interface InstalledAppOptions {
 export interface SignInOptions {
   /** How the user reaches Google's page and the redirect comes back. */
   strategy: RedirectStrategy;
-  /** Abort to cancel; `AbortSignal.timeout(ms)` for a deadline. */
+  /**
+   * Bounds each round of the sign-in, code exchange included: abort to cancel,
+   * `AbortSignal.timeout(ms)` for a deadline. Default: 5 minutes.
+   */
   signal?: AbortSignal | undefined;
   /** Pre-fills the account on Google's sign-in screen (an e-mail address). */
   loginHint?: string | undefined;

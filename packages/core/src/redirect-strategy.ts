@@ -22,10 +22,10 @@ import { InstalledOAuthError, invalidArgument } from './errors.js';
  *    strategy to settle before it rejects, so that a program exiting then leaves nothing behind.
  * 6. Release every socket, timer, watcher, child process and readline interface before
  *    settling, and do no work after it.
- * 7. Fail with `InstalledOAuthError` `STRATEGY_FAILED` (or `INVALID_CALLBACK` for a bad paste,
- *    `AUTHORIZATION_CANCELLED`/`AUTHORIZATION_TIMED_OUT` for a strategy's own time limit:
- *    {@link errorFromAbort}). Core wraps any other rejection as `STRATEGY_FAILED`, with the
- *    original as `cause`.
+ * 7. Fail with `InstalledOAuthError` `STRATEGY_FAILED` (or `INVALID_CALLBACK` for a bad
+ *    paste). Have no time limit or signal of your own: the caller's signal, through core,
+ *    bounds the whole sign-in, code exchange included. Core wraps any other rejection as
+ *    `STRATEGY_FAILED`, with the original as `cause`.
  *
  * {@link defineStrategy} fills in `specificationVersion` and checks the shape.
  *
@@ -47,10 +47,9 @@ export interface RedirectRequest {
   buildAuthorizationUrl(redirectUri: string): URL;
   /**
    * The redirect URI as normalised by {@link buildAuthorizationUrl} (the exact string the
-   * token request will carry); undefined before that call. Optional in contract v1: a
-   * strategy written for an older core must not rely on it.
+   * token request will carry); undefined before that call.
    */
-  readonly redirectUri?: string | undefined;
+  readonly redirectUri: string | undefined;
   /** True when `parameters` carry this attempt's state: the callback to resolve with. */
   isGenuineCallback(parameters: URLSearchParams): boolean;
   /** The parameters to resolve with when the user could paste only the code. */
@@ -84,8 +83,11 @@ export function defineStrategy(definition: {
   receive(request: RedirectRequest): Promise<URLSearchParams>;
 }): RedirectStrategy {
   const { name, receive } = definition ?? {};
-  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(name))
-    throw invalidArgument('defineStrategy(): "name" must be a short name such as "loopback"');
+  // `+` joins the names of combined strategies: "loopback+console".
+  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._+-]*$/i.test(name))
+    throw invalidArgument(
+      'defineStrategy(): "name" must be a short name such as "loopback" or "loopback+console"',
+    );
   if (typeof receive !== 'function')
     throw invalidArgument('defineStrategy(): "receive" must be a function');
   return Object.freeze({ name, specificationVersion: SPECIFICATION_VERSION, receive });
@@ -94,8 +96,8 @@ export function defineStrategy(definition: {
 /**
  * The typed error for an aborted sign-in: `AUTHORIZATION_TIMED_OUT` when the signal's reason
  * is a `TimeoutError` (`AbortSignal.timeout`), `AUTHORIZATION_CANCELLED` otherwise; the reason
- * is the `cause`. For strategies with a time limit or signal of their own; core maps its own
- * signal the same way.
+ * is the `cause`. Core maps the caller's signal with it; an app that races a sign-in against a
+ * signal of its own can say the same.
  */
 export function errorFromAbort(
   signal: AbortSignal,

@@ -79,6 +79,9 @@ describe('the conformance kit catches broken strategies', () => {
   function bind(request: RedirectRequest): RedirectRequest {
     return {
       specificationVersion: 'v1',
+      get redirectUri() {
+        return request.redirectUri;
+      },
       signal: request.signal,
       buildAuthorizationUrl: (uri) => request.buildAuthorizationUrl(uri),
       isGenuineCallback: (parameters) => request.isGenuineCallback(parameters),

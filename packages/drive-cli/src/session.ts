@@ -232,7 +232,10 @@ function nobodyToSignIn(settings: Settings, reason: 'login' | 'needed'): CliErro
       );
 }
 
-/** Runs the browser sign-in, saves the account and makes it the active one. Ctrl-C cancels. */
+/**
+ * Runs the browser sign-in, saves the account and makes it the active one. Ctrl-C cancels;
+ * --timeout bounds the whole of it, the code exchange with Google included.
+ */
 export async function signIn(
   session: Session,
   reason: 'login' | 'needed' = 'login',
@@ -242,18 +245,42 @@ export async function signIn(
   const { chooseStrategy, personAtHand } = await import('./strategy.js');
   if (!personAtHand(settings, io)) throw nobodyToSignIn(settings, reason);
   const chosen = chooseStrategy(settings, io);
+  // One signal for Ctrl-C and --timeout. A plain timer rather than AbortSignal.timeout inside
+  // AbortSignal.any: Node 20 can collect such a combined timeout before it fires (measured: a
+  // held code exchange then ran into openid-client's own 30 s limit instead of --timeout 10).
   const controller = new AbortController();
   const onInterrupt = () => controller.abort(new DOMException('interrupted', 'AbortError'));
+  const deadline = setTimeout(
+    () => controller.abort(new DOMException('timed out', 'TimeoutError')),
+    settings.timeoutSeconds * 1000,
+  );
   process.once('SIGINT', onInterrupt);
   let account: Account;
   try {
     account = await session.app.signIn({ strategy: chosen.strategy, signal: controller.signal });
+  } catch (error) {
+    throw isInstalledOAuthError(error, 'AUTHORIZATION_TIMED_OUT')
+      ? timedOut(settings.timeoutSeconds, error)
+      : error;
   } finally {
+    clearTimeout(deadline);
     chosen.stop();
     process.off('SIGINT', onInterrupt);
   }
   await writeActiveAccount(settings, account.id);
   return account;
+}
+
+/** The sign-in ran out of --timeout: said with the number the user gave. */
+function timedOut(seconds: number, cause: InstalledOAuthError): InstalledOAuthError {
+  return new InstalledOAuthError(
+    'AUTHORIZATION_TIMED_OUT',
+    `The sign-in did not finish within ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
+    {
+      cause,
+      hint: 'Run it again and finish the sign-in in the browser sooner, or allow more time with --timeout.',
+    },
+  );
 }
 
 /** "Not signed in", naming the command that fixes it. */

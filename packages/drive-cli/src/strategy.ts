@@ -84,14 +84,13 @@ function spinningOutput(io: Io): { output: Writable; stop(): void } {
 
 /** Loopback by default; console with --redirect console; both with --no-browser or no browser. */
 export function chooseStrategy(settings: Settings, io: Io): ChosenStrategy {
-  const timeout = settings.timeoutSeconds;
   if (settings.redirect === 'console') {
     return {
-      strategy: createConsoleStrategy({ input: io.stdin, output: io.stderr, timeout }),
+      strategy: createConsoleStrategy({ input: io.stdin, output: io.stderr }),
       stop() {},
     };
   }
-  const loopbackOptions = { host: settings.host, port: settings.port, timeout, env: io.env };
+  const loopbackOptions = { host: settings.host, port: settings.port, env: io.env };
   let openBrowser = settings.openBrowser;
   if (openBrowser && !canOpenBrowser(io)) {
     io.stderr.write(
@@ -102,7 +101,7 @@ export function chooseStrategy(settings: Settings, io: Io): ChosenStrategy {
   if (!openBrowser) {
     const strategy = withPastePrompt(
       createLoopbackStrategy({ ...loopbackOptions, openBrowser: false, output: io.stderr }),
-      { input: io.stdin, output: io.stderr, timeout },
+      { input: io.stdin, output: io.stderr },
     );
     return { strategy, stop() {} };
   }
@@ -114,7 +113,7 @@ export function chooseStrategy(settings: Settings, io: Io): ChosenStrategy {
     );
     const strategy = withPastePrompt(
       createLoopbackStrategy({ ...loopbackOptions, output: io.stderr }),
-      { input: io.stdin, output: io.stderr, timeout },
+      { input: io.stdin, output: io.stderr },
     );
     return { strategy, stop() {} };
   }

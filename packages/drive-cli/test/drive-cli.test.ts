@@ -319,7 +319,24 @@ describe('failures: message, exit code, and nothing changed on disk', () => {
     const env = await sandboxEnv(sandbox, { BROWSER: 'true' });
     const result = await runCli(['login', '--timeout', '0.5'], env);
     expect(result.code).toBe(4);
-    expect(result.stderr).toMatch(/^drive-cli: No sign-in response arrived within 0.5 seconds\.$/m);
+    expect(result.stderr).toMatch(/^drive-cli: The sign-in did not finish within 0.5 seconds\.$/m);
+    expect(existsSync(credentialsPath(env))).toBe(false);
+  });
+
+  it('--timeout bounds the code exchange too: a token endpoint that never answers ends in time', async () => {
+    // The browser leg completes; Google (here, the sandbox) then never answers the exchange.
+    const env = await sandboxEnv(sandbox);
+    const held = sandbox.counters.heldTokenRequests;
+    sandbox.holdTokenRequests = true;
+    let result: Awaited<ReturnType<typeof runCli>>;
+    try {
+      result = await runCli(['login', '--timeout', '10'], env);
+    } finally {
+      sandbox.holdTokenRequests = false;
+    }
+    expect(sandbox.counters.heldTokenRequests).toBe(held + 1);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/^drive-cli: The sign-in did not finish within 10 seconds\.$/m);
     expect(existsSync(credentialsPath(env))).toBe(false);
   });
 

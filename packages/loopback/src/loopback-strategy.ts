@@ -1,5 +1,4 @@
-import type { RedirectRequest, RedirectStrategy } from '@installed-oauth/core';
-import { InstalledOAuthError } from '@installed-oauth/core';
+import { defineStrategy, type RedirectRequest, type RedirectStrategy } from '@installed-oauth/core';
 import {
   bindLocalhost,
   bindLoopback,
@@ -9,19 +8,6 @@ import {
 } from './callback-server.js';
 import { openInBrowser } from './open-browser.js';
 import { type LoopbackOptions, type ResolvedOptions, resolveOptions } from './options.js';
-
-function cancelled(reason: unknown): InstalledOAuthError {
-  const timedOut = (reason as { name?: string } | undefined)?.name === 'TimeoutError';
-  return timedOut
-    ? new InstalledOAuthError(
-        'AUTHORIZATION_TIMED_OUT',
-        'Timed out waiting for the sign-in response.',
-        { cause: reason },
-      )
-    : new InstalledOAuthError('AUTHORIZATION_CANCELLED', 'The sign-in was cancelled.', {
-        cause: reason,
-      });
-}
 
 function write(options: ResolvedOptions, text: string): void {
   options.output.write(`${text}\n`);
@@ -58,11 +44,8 @@ async function receive(
   options: ResolvedOptions,
   request: RedirectRequest,
 ): Promise<URLSearchParams> {
-  const signals = [request.signal, options.signal].filter(
-    (signal): signal is AbortSignal => signal !== undefined,
-  );
-  if (request.signal.aborted) throw request.signal.reason;
-  if (options.signal?.aborted) throw cancelled(options.signal.reason);
+  const { signal } = request;
+  if (signal.aborted) throw signal.reason;
 
   let resolveFlow!: (parameters: URLSearchParams) => void;
   let rejectFlow!: (error: unknown) => void;
@@ -86,30 +69,39 @@ async function receive(
   const twin = localhost ? createReceiverServer(handler.handle) : undefined;
 
   let active = true;
-  let timer: NodeJS.Timeout | undefined;
-  // Core's signal: reject with its reason (contract v1). The caller's own signal: a typed error.
-  const onAbort = (event: Event) => {
-    const signal = event.target as AbortSignal;
-    finish(() => rejectFlow(signal === request.signal ? signal.reason : cancelled(signal.reason)));
-  };
+  /** Pending while the port is being bound: a server cannot be closed half-way into listen(). */
+  let binding: Promise<{ address: string; port: number }> | undefined;
+  // Cancelled or out of time (the caller's signal, through core): reject with its reason.
+  const onAbort = () => finish(() => rejectFlow(signal.reason));
   function finish(settle: () => void): void {
     if (!active) return;
     active = false;
-    clearTimeout(timer);
     handler.dispose();
-    for (const signal of signals) signal.removeEventListener('abort', onAbort);
-    for (const each of twin ? [server, twin] : [server]) {
-      each.close();
-      each.closeAllConnections(); // keep-alive sockets too, so the process can exit at once
-    }
-    settle();
+    signal.removeEventListener('abort', onAbort);
+    // Settles once the listening sockets are closed, not merely asked to close (rule 6).
+    const release = () => {
+      const closing = (twin ? [server, twin] : [server]).map(
+        (each) =>
+          new Promise<void>((closed) => {
+            each.close(() => closed());
+            each.closeAllConnections(); // keep-alive sockets too, so the process can exit at once
+          }),
+      );
+      void Promise.all(closing).then(settle);
+    };
+    // Aborted while binding: settle once the bind has ended and the server is closed (rule 6).
+    if (binding) void binding.then(release, release);
+    else release();
   }
-  for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
+  signal.addEventListener('abort', onAbort, { once: true });
 
   try {
-    const bound = twin
-      ? await bindLocalhost(server, twin, options.port)
-      : await bindLoopback(server, options.bindAddresses, options.port);
+    binding = twin
+      ? bindLocalhost(server, twin, options.port)
+      : bindLoopback(server, options.bindAddresses, options.port);
+    const bound = await binding;
+    binding = undefined;
+    if (!active) return await flow; // aborted while binding: released and settled by finish()
     // The redirect names the address actually bound (127.0.0.1, or ::1 on an IPv6-only
     // machine), except for "localhost" and for an explicit bind address (a container port).
     const keepHost = options.redirectHost === 'localhost' || options.explicitBind;
@@ -123,23 +115,9 @@ async function receive(
       );
     }
     const url = request.buildAuthorizationUrl(`http://${authority}${options.redirectPath}`);
-    if (!active) return await flow; // aborted while binding
-    timer = setTimeout(() => {
-      const seconds = Number((options.timeoutMs / 1000).toFixed(1));
-      finish(() =>
-        rejectFlow(
-          new InstalledOAuthError(
-            'AUTHORIZATION_TIMED_OUT',
-            `No sign-in response arrived within ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
-            {
-              hint: 'Run it again and finish the sign-in in the browser sooner, or allow more time.',
-            },
-          ),
-        ),
-      );
-    }, options.timeoutMs);
     void presentUrl(options, url.href, () => active);
   } catch (error) {
+    binding = undefined;
     finish(() => rejectFlow(error));
   }
   return flow;
@@ -148,22 +126,23 @@ async function receive(
 /**
  * The loopback redirect strategy (RFC 8252 §7.3): a one-shot HTTP receiver on 127.0.0.1
  * (or ::1) that the browser is redirected to. Options are checked here, before any port is
- * bound or browser opened.
+ * bound or browser opened. It waits until the redirect arrives or the signal given to core
+ * aborts: that signal is the one time limit, and it covers the code exchange too.
  *
  * @example
  * ```ts
  * const credentials = await authorize({
  *   clientSecrets,
  *   scopes: ['https://www.googleapis.com/auth/drive.metadata.readonly'],
- *   strategy: createLoopbackStrategy({ timeout: 120 }),
+ *   strategy: createLoopbackStrategy(),
+ *   signal: AbortSignal.timeout(120_000),
  * });
  * ```
  */
 export function createLoopbackStrategy(options: LoopbackOptions = {}): RedirectStrategy {
   const resolved = resolveOptions(options);
-  return Object.freeze({
+  return defineStrategy({
     name: 'loopback',
-    specificationVersion: 'v1' as const,
     receive: (request: RedirectRequest) => receive(resolved, request),
   });
 }

@@ -31,10 +31,6 @@ export interface LoopbackOptions {
   failurePage?: string;
   /** Open a browser (default true), or a function that opens the URL itself. */
   openBrowser?: boolean | ((url: string) => void | Promise<void>);
-  /** Give up after this many seconds (default 300). */
-  timeout?: number;
-  /** Abort to stop waiting; combined with the signal core passes. */
-  signal?: AbortSignal;
   /** Where the prompt and warnings go; default `process.stderr`. */
   output?: Writable;
   /** Environment read for `BROWSER`, `DISPLAY`; default `process.env`. */
@@ -53,8 +49,6 @@ export interface ResolvedOptions {
   successPage: string | undefined;
   failurePage: string | undefined;
   openBrowser: boolean | ((url: string) => void | Promise<void>);
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
   output: Writable;
   env: NodeJS.ProcessEnv;
 }
@@ -71,8 +65,6 @@ const KNOWN = new Set([
   'successPage',
   'failurePage',
   'openBrowser',
-  'timeout',
-  'signal',
   'output',
   'env',
 ]);
@@ -81,12 +73,24 @@ function fail(message: string): never {
   throw new TypeError(`[@installed-oauth/loopback] ${message} (${DOCS})`);
 }
 
+/**
+ * Options people expect of a strategy that belong to the caller: one signal, given to core,
+ * bounds the whole sign-in (the wait for the browser and the code exchange after it).
+ */
+const CALLERS_OPTIONS: Readonly<Record<string, string>> = {
+  timeout: 'pass "signal: AbortSignal.timeout(ms)" to authorize() or signIn() instead',
+  signal: 'pass the signal to authorize() or signIn() instead',
+};
+
 export const DEFAULT_PROMPT = 'Please visit this URL to authorize this application: {url}';
 
 /** Checks every option before anything is bound or opened. */
 export function resolveOptions(options: LoopbackOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('options must be an object');
-  for (const key of Object.keys(options)) if (!KNOWN.has(key)) fail(`unknown option "${key}"`);
+  for (const key of Object.keys(options)) {
+    if (key in CALLERS_OPTIONS) fail(`no "${key}" option here: ${CALLERS_OPTIONS[key]}`);
+    if (!KNOWN.has(key)) fail(`unknown option "${key}"`);
+  }
 
   const host = (options.host ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1').toLowerCase();
   if (!isLoopbackHost(host) || (host !== 'localhost' && !isIP(host))) {
@@ -137,14 +141,6 @@ export function resolveOptions(options: LoopbackOptions = {}): ResolvedOptions {
   if (typeof openBrowser !== 'boolean' && typeof openBrowser !== 'function') {
     fail('"openBrowser" option must be true, false or a function that opens the URL');
   }
-  const timeout = options.timeout ?? 300;
-  if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) {
-    fail(
-      `"timeout" option must be a positive number of seconds, got ${JSON.stringify(options.timeout)}`,
-    );
-  }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
-    fail('"signal" option must be an AbortSignal');
   if (options.output !== undefined && typeof options.output?.write !== 'function')
     fail('"output" option must be a writable stream');
 
@@ -159,8 +155,6 @@ export function resolveOptions(options: LoopbackOptions = {}): ResolvedOptions {
     successPage: options.successPage,
     failurePage: options.failurePage,
     openBrowser,
-    timeoutMs: timeout * 1000,
-    signal: options.signal,
     output: options.output ?? process.stderr,
     env: options.env ?? process.env,
   };

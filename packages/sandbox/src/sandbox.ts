@@ -34,6 +34,8 @@ export interface SandboxCounters {
   revocations: number;
   failedGrants: number;
   driveRequests: number;
+  /** Token requests left unanswered while {@link Sandbox.holdTokenRequests} was on. */
+  heldTokenRequests: number;
 }
 
 export interface Sandbox {
@@ -57,6 +59,11 @@ export interface Sandbox {
   readonly errors: readonly { event: string; error: string; description?: string }[];
   /** Switch consent denial on or off at run time. */
   denyConsent: boolean;
+  /**
+   * While true, requests to the token endpoint are read and never answered, as when Google
+   * or a proxy on the way stalls: the client's own deadline must end them.
+   */
+  holdTokenRequests: boolean;
   /**
    * Moves the Drive emulator's clock forward: it then refuses the access tokens that would
    * have expired by that time, as after a real wait, so tests need not sleep. The
@@ -171,6 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     revocations: 0,
     failedGrants: 0,
     driveRequests: 0,
+    heldTokenRequests: 0,
   };
   const errors: { event: string; error: string; description?: string }[] = [];
   provider.on('grant.success', (ctx) => {
@@ -215,7 +223,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
   }
 
-  const state = { denyConsent: options.denyConsent ?? false };
+  const state = { denyConsent: options.denyConsent ?? false, holdTokenRequests: false };
   const interactions = createInteractionHandler({
     provider,
     accountEmail,
@@ -248,7 +256,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`sandbox error: ${error instanceof Error ? error.message : String(error)}`);
     };
-    if (path.startsWith('/drive/')) {
+    if (state.holdTokenRequests && path === ROUTES.token) {
+      counters.heldTokenRequests++;
+      req.resume(); // read, and never answered: the socket ends when the client gives up
+    } else if (path.startsWith('/drive/')) {
       counters.driveRequests++;
       drive.handle(req, res).catch(fail);
     } else if (path === ROUTES.revocation) {
@@ -296,6 +307,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     set denyConsent(value: boolean) {
       state.denyConsent = value;
+    },
+    get holdTokenRequests() {
+      return state.holdTokenRequests;
+    },
+    set holdTokenRequests(value: boolean) {
+      state.holdTokenRequests = value;
     },
     advanceClock(seconds: number) {
       if (!Number.isFinite(seconds) || seconds < 0)

@@ -391,6 +391,40 @@ describe('denial', () => {
   });
 });
 
+describe('a stalled token endpoint', () => {
+  it('leaves token requests unanswered while holdTokenRequests is on, until the client gives up', async () => {
+    sandbox.holdTokenRequests = true;
+    const held = sandbox.counters.heldTokenRequests;
+    try {
+      const controller = new AbortController();
+      const request = fetch(sandbox.tokenEndpoint, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x' }),
+        signal: controller.signal,
+      });
+      const outcome = request.then(
+        () => 'answered',
+        (error: Error) => error.name,
+      );
+      await waitUntil(() => sandbox.counters.heldTokenRequests > held);
+      controller.abort();
+      expect(await outcome).toBe('AbortError');
+    } finally {
+      sandbox.holdTokenRequests = false;
+    }
+    const answered = await fetch(sandbox.tokenEndpoint, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x' }),
+    });
+    expect(answered.status).toBe(400); // answered again (a bad request) once the switch is off
+  });
+});
+
+/** Polls `condition` every 10 ms until it holds. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 describe('access-token lifetime', () => {
   it('is configurable, and the Drive emulator refuses a token once it has passed', async () => {
     const shortLived = await startSandbox({ accessTokenTtl: 600 });
