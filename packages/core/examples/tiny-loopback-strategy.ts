@@ -44,7 +44,11 @@ export function createTinyLoopbackStrategy(
         );
         server.listen(0, '127.0.0.1', () => {
           const { port } = server.address() as AddressInfo;
-          showUrl(request.buildAuthorizationUrl(`http://127.0.0.1:${port}/`));
+          try {
+            showUrl(request.buildAuthorizationUrl(`http://127.0.0.1:${port}/`));
+          } catch (error) {
+            finish(() => reject(error)); // core refused the URL: close the server first
+          }
         });
       });
     },

@@ -16,6 +16,7 @@
  * ```
  */
 import { randomBytes } from 'node:crypto';
+import { InstalledOAuthError } from './errors.js';
 import { createRedirectRequest } from './redirect-request.js';
 import type { RedirectRequest, RedirectStrategy } from './redirect-strategy.js';
 
@@ -95,14 +96,24 @@ interface Attempt {
   callback(parameters: Record<string, string> | [string, string][]): URL;
 }
 
-/** The attempts a check started, so that the kit can abort those still running at its end. */
-type Attempts = Attempt[];
+/** What one check is doing, so that a failure can say where it stopped. */
+interface CheckContext {
+  /** The attempts started, so that the kit can abort those still running at the check's end. */
+  attempts: Attempt[];
+  /** What the check is waiting for now, named in a time-out failure. */
+  stage: string;
+  /** When the check's time is up (Date.now() milliseconds). */
+  deadline: number;
+  /** Milliseconds the check may take. */
+  timeout: number;
+}
 
 function startAttempt(
   strategy: RedirectStrategy,
-  attempts: Attempts,
-  controller = new AbortController(),
+  context: CheckContext,
+  options: { controller?: AbortController; failUrl?: boolean } = {},
 ): Attempt {
+  const controller = options.controller ?? new AbortController();
   const state = randomBytes(32).toString('base64url');
   let announce!: (url: URL) => void;
   const authorizationUrl = new Promise<URL>((resolve) => {
@@ -114,6 +125,13 @@ function startAttempt(
     signal: controller.signal,
     strategyName: strategy.name,
     buildUrl(redirectUri) {
+      if (options.failUrl) {
+        // As core refuses a redirect URI the client does not allow: the strategy must fail.
+        throw new InstalledOAuthError(
+          'STRATEGY_CONTRACT_VIOLATION',
+          'conformance kit: this authorization URL cannot be built, on purpose',
+        );
+      }
       const url = new URL(`${ISSUER}/o/oauth2/auth`);
       url.search = new URLSearchParams({
         client_id: 'conformance-kit.apps.example',
@@ -172,7 +190,7 @@ function startAttempt(
       return url;
     },
   };
-  attempts.push(attempt);
+  context.attempts.push(attempt);
   return attempt;
 }
 
@@ -193,8 +211,10 @@ async function deliverGenuine(
   authorizationUrl: URL,
   strategy: RedirectStrategy,
   options: ConformanceOptions,
+  context: CheckContext,
 ): Promise<{ expected: URLSearchParams; value?: URLSearchParams; error?: unknown }> {
   const expected = new URLSearchParams(genuine(attempt.state));
+  context.stage = 'delivering the genuine callback (deliver())';
   try {
     await options.deliver(attempt.callback(Object.fromEntries(expected)), {
       authorizationUrl,
@@ -204,21 +224,33 @@ async function deliverGenuine(
     // A strategy that already failed has nothing listening: report its failure, not this one.
     if (!attempt.settled()) throw error;
   }
+  context.stage = 'waiting for receive() to resolve with the genuine callback (rule 3)';
   return { expected, ...(await attempt.outcome) };
+}
+
+/** Starts an attempt and waits for its authorization URL. */
+async function startAndBuild(
+  strategy: RedirectStrategy,
+  context: CheckContext,
+): Promise<{ attempt: Attempt; authorizationUrl: URL }> {
+  const attempt = startAttempt(strategy, context);
+  context.stage = 'waiting for receive() to build the authorization URL (rule 1)';
+  const authorizationUrl = await attempt.authorizationUrl;
+  return { attempt, authorizationUrl };
 }
 
 async function completeGenuineRun(
   strategy: RedirectStrategy,
   options: ConformanceOptions,
-  attempts: Attempts,
+  context: CheckContext,
 ): Promise<void> {
-  const attempt = startAttempt(strategy, attempts);
-  const authorizationUrl = await attempt.authorizationUrl;
+  const { attempt, authorizationUrl } = await startAndBuild(strategy, context);
   const { expected, value, error } = await deliverGenuine(
     attempt,
     authorizationUrl,
     strategy,
     options,
+    context,
   );
   expect(error === undefined, `receive() rejected: ${describeRejection(error)}`);
   expect(value instanceof URLSearchParams, 'receive() must resolve with URLSearchParams');
@@ -232,7 +264,27 @@ async function completeGenuineRun(
   );
 }
 
-type Check = (options: ConformanceOptions, attempts: Attempts) => Promise<void>;
+type Check = (options: ConformanceOptions, context: CheckContext) => Promise<void>;
+
+/**
+ * Aborts a started attempt with `reason` and checks the ending: rejected with that reason
+ * (rule 5) and nothing left open (rule 6). `ending` names it in failures.
+ */
+async function abortAndCheck(
+  strategy: RedirectStrategy,
+  context: CheckContext,
+  reason: unknown,
+  ending: string,
+): Promise<void> {
+  const before = activeResources();
+  const { attempt } = await startAndBuild(strategy, context);
+  attempt.controller.abort(reason);
+  context.stage = `waiting for receive() to settle after ${ending} (rule 5)`;
+  const { value, error } = await attempt.outcome;
+  expect(value === undefined, `resolved after ${ending}`);
+  expect(error === reason, `rejected with ${String(error)} instead of signal.reason (rule 5)`);
+  await expectNothingLeft(before, context, ending);
+}
 
 const CHECKS: [string, Check][] = [
   [
@@ -252,25 +304,26 @@ const CHECKS: [string, Check][] = [
   ],
   [
     'builds the authorization URL once and returns the genuine callback unmodified',
-    async (options, attempts) =>
-      completeGenuineRun(await options.createStrategy(), options, attempts),
+    async (options, context) =>
+      completeGenuineRun(await options.createStrategy(), options, context),
   ],
   [
     'returns an error callback unmodified instead of interpreting it',
-    async (options, attempts) => {
+    async (options, context) => {
       const strategy = await options.createStrategy();
-      const attempt = startAttempt(strategy, attempts);
-      const authorizationUrl = await attempt.authorizationUrl;
+      const { attempt, authorizationUrl } = await startAndBuild(strategy, context);
       const expected = new URLSearchParams({
         error: 'access_denied',
         error_description: 'The user denied <b>access</b>',
         state: attempt.state,
         iss: ISSUER,
       });
+      context.stage = 'delivering an error callback (deliver())';
       await options.deliver(attempt.callback(Object.fromEntries(expected)), {
         authorizationUrl,
         strategy,
       });
+      context.stage = 'waiting for receive() to resolve with the error callback (rule 3)';
       const { value, error } = await attempt.outcome;
       expect(
         error === undefined,
@@ -284,10 +337,10 @@ const CHECKS: [string, Check][] = [
   ],
   [
     'ignores junk callbacks (wrong state, no state, forged error, duplicated or injected parameters, another issuer) and keeps waiting',
-    async (options, attempts) => {
+    async (options, context) => {
       const strategy = await options.createStrategy();
-      const attempt = startAttempt(strategy, attempts);
-      const authorizationUrl = await attempt.authorizationUrl;
+      const before = activeResources();
+      const { attempt, authorizationUrl } = await startAndBuild(strategy, context);
       const junk: (Record<string, string> | [string, string][])[] = [
         { code: 'stolen', state: randomBytes(32).toString('base64url') },
         { code: 'no-state' },
@@ -303,6 +356,7 @@ const CHECKS: [string, Check][] = [
         { code: 'x', state: attempt.state, access_token: 'injected' },
         { state: attempt.state },
       ];
+      context.stage = 'delivering junk callbacks (deliver())';
       for (const parameters of junk) {
         await options.deliver(attempt.callback(parameters), { authorizationUrl, strategy });
       }
@@ -313,36 +367,59 @@ const CHECKS: [string, Check][] = [
         authorizationUrl,
         strategy,
         options,
+        context,
       );
       expect(error === undefined, `receive() rejected: ${describeRejection(error)}`);
       expect(
         entries(value as URLSearchParams) === entries(expected),
         'did not return the genuine callback after junk',
       );
+      await expectNothingLeft(before, context, 'junk and then the genuine callback');
     },
   ],
   [
-    "rejects with the signal's reason when aborted",
-    async (options, attempts) => {
+    "when cancelled (the signal aborts), rejects with the signal's reason and holds nothing",
+    async (options, context) =>
+      abortAndCheck(
+        await options.createStrategy(),
+        context,
+        new Error('conformance kit: cancelled on purpose'),
+        'the cancel',
+      ),
+  ],
+  [
+    "when the caller's deadline passes (a TimeoutError), rejects with it and holds nothing",
+    async (options, context) =>
+      abortAndCheck(
+        await options.createStrategy(),
+        context,
+        new DOMException('conformance kit: the deadline passed', 'TimeoutError'),
+        'the deadline',
+      ),
+  ],
+  [
+    'when building the authorization URL fails, rejects and holds nothing',
+    async (options, context) => {
       const strategy = await options.createStrategy();
-      const attempt = startAttempt(strategy, attempts);
-      await attempt.authorizationUrl;
-      const reason = new Error('conformance kit: aborted on purpose');
-      attempt.controller.abort(reason);
+      const before = activeResources();
+      const attempt = startAttempt(strategy, context, { failUrl: true });
+      context.stage = 'waiting for receive() to reject after buildAuthorizationUrl() threw (rule 7)';
       const { value, error } = await attempt.outcome;
-      expect(value === undefined, 'resolved after the signal aborted');
-      expect(error === reason, `rejected with ${String(error)} instead of signal.reason`);
+      expect(value === undefined, 'resolved although the authorization URL could not be built');
+      expect(error !== undefined, 'settled without an error');
+      await expectNothingLeft(before, context, 'the failure');
     },
   ],
   [
     'with a signal already aborted, rejects at once with its reason and holds nothing',
-    async (options, attempts) => {
+    async (options, context) => {
       const strategy = await options.createStrategy();
       const before = activeResources();
       const controller = new AbortController();
       const reason = new Error('conformance kit: aborted before the start');
       controller.abort(reason);
-      const attempt = startAttempt(strategy, attempts, controller);
+      const attempt = startAttempt(strategy, context, { controller });
+      context.stage = 'waiting for receive() to reject with the already-aborted reason (rule 5)';
       const { value, error } = await attempt.outcome;
       expect(value === undefined, 'resolved although the signal had already aborted (rule 5)');
       expect(error === reason, `rejected with ${String(error)} instead of signal.reason (rule 5)`);
@@ -350,18 +427,18 @@ const CHECKS: [string, Check][] = [
         attempt.urlBuildCount() === 0,
         'built the authorization URL although the signal had already aborted (rule 5)',
       );
-      await expectNothingLeft(before);
+      await expectNothingLeft(before, context, 'the early rejection');
     },
   ],
   [
     'releases its resources: the same strategy completes a second attempt',
-    async (options, attempts) => {
+    async (options, context) => {
       const strategy = await options.createStrategy();
       const before = activeResources();
-      await completeGenuineRun(strategy, options, attempts);
-      await completeGenuineRun(strategy, options, attempts);
-      await expectNothingLeft(before);
-      const late = attempts.flatMap((attempt) => attempt.lateCalls());
+      await completeGenuineRun(strategy, options, context);
+      await completeGenuineRun(strategy, options, context);
+      await expectNothingLeft(before, context, 'two genuine callbacks');
+      const late = context.attempts.flatMap((attempt) => attempt.lateCalls());
       expect(
         late.length === 0,
         `used the request after receive() settled (${late.join(', ')}); rule 6: no work after settling`,
@@ -391,11 +468,21 @@ const CLOSE_GRACE_MS = 10_000;
 
 /**
  * Fails unless every resource opened since `before` is gone. Sockets the browser side opened
- * close a moment after the strategy closed its end, so this looks again for a while (bounded)
- * before it fails.
+ * close a moment after the strategy closed its end, so this looks again for a while before it
+ * fails: at most CLOSE_GRACE_MS, and always ending before the check's own time is up, so that
+ * the failure names what was left rather than "did not finish".
+ *
+ * The counts are the whole process's, per kind: a socket of the strategy's left open is seen
+ * unless a socket of the same kind (the browser side's HTTP client's) closed meanwhile.
  */
-async function expectNothingLeft(before: Map<string, number>): Promise<void> {
-  const deadline = Date.now() + CLOSE_GRACE_MS;
+async function expectNothingLeft(
+  before: Map<string, number>,
+  context: CheckContext,
+  ending: string,
+): Promise<void> {
+  context.stage = `waiting for what receive() opened to be released after ${ending} (rule 6)`;
+  const margin = Math.min(1000, context.timeout / 4);
+  const deadline = Math.min(Date.now() + CLOSE_GRACE_MS, context.deadline - margin);
   let left = leftBehind(before);
   while (left && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -403,7 +490,7 @@ async function expectNothingLeft(before: Map<string, number>): Promise<void> {
   }
   expect(
     left === '',
-    `left behind after settling: ${left}; rule 6: release every socket, timer, watcher and child process first`,
+    `left behind after ${ending}: ${left}; rule 6: release every socket, timer, watcher and child process before settling`,
   );
 }
 
@@ -414,7 +501,7 @@ const ABANDON_WAIT_MS = 2000;
  * Aborts the attempts a check left running (it failed or timed out) and waits, bounded, for
  * them to settle, so that a failing strategy does not leave its sockets open for the next check.
  */
-async function abandon(attempts: Attempts): Promise<void> {
+async function abandon(attempts: Attempt[]): Promise<void> {
   const running = attempts.filter((attempt) => !attempt.settled());
   if (running.length === 0) return;
   for (const attempt of running) {
@@ -446,16 +533,21 @@ export async function runConformanceChecks(
   const timeout = options.timeout ?? 60_000;
   const results: ConformanceResult[] = [];
   for (const [check, run] of CHECKS) {
-    const attempts: Attempts = [];
+    const context: CheckContext = {
+      attempts: [],
+      stage: 'creating the strategy (createStrategy())',
+      deadline: Date.now() + timeout,
+      timeout,
+    };
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new CheckFailure(`did not finish within ${timeout} ms`)),
+        () => reject(new CheckFailure(`did not finish within ${timeout} ms, ${context.stage}`)),
         timeout,
       );
     });
     try {
-      await Promise.race([run(options, attempts), timedOut]);
+      await Promise.race([run(options, context), timedOut]);
       results.push({ check, passed: true });
     } catch (error) {
       results.push({
@@ -465,7 +557,7 @@ export async function runConformanceChecks(
       });
     } finally {
       clearTimeout(timer);
-      await abandon(attempts);
+      await abandon(context.attempts);
     }
   }
   if (results.some((result) => !result.passed)) throw new ConformanceError(results);

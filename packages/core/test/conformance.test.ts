@@ -136,7 +136,12 @@ describe('the conformance kit catches broken strategies', () => {
       // The broken check can only end by the kit's time limit: a short one keeps this quick.
       1000,
     );
-    expect(failed).toContain("rejects with the signal's reason when aborted");
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        "when cancelled (the signal aborts), rejects with the signal's reason and holds nothing",
+        "when the caller's deadline passes (a TimeoutError), rejects with it and holds nothing",
+      ]),
+    );
     for (const controller of deafSignals) controller.abort(); // close what the deaf strategy left open
   });
 
@@ -182,7 +187,9 @@ describe('the conformance kit catches broken strategies', () => {
     const check = results.find((result) =>
       result.check.startsWith('with a signal already aborted'),
     );
-    expect(check?.failure).toBe('did not finish within 1000 ms');
+    expect(check?.failure).toBe(
+      'did not finish within 1000 ms, waiting for receive() to reject with the already-aborted reason (rule 5)',
+    );
   });
 
   it('a strategy that leaves a timer behind, naming the resource and the rule', async () => {
@@ -192,6 +199,8 @@ describe('the conformance kit catches broken strategies', () => {
         timers.push(setTimeout(() => {}, 600_000)); // a reminder it never clears
         return good.receive(request);
       }),
+      // Each failing check looks for the timer to go until shortly before its time is up.
+      3000,
     );
     for (const timer of timers) clearTimeout(timer);
     const check = results.find((result) => result.check.startsWith('releases its resources'));
@@ -199,8 +208,76 @@ describe('the conformance kit catches broken strategies', () => {
     // one more or one fewer open than when the check began, so only the kind and the rule are
     // certain.
     expect(check?.failure).toMatch(
-      /^left behind after settling: Timeout ×\d+; rule 6: release every socket, timer, watcher and child process first$/,
+      /^left behind after two genuine callbacks: Timeout ×\d+; rule 6: release every socket, timer, watcher and child process before settling$/,
     );
+  });
+
+  describe('a strategy that leaves its server open on one ending', () => {
+    /**
+     * The README's strategy, changed so that on the ending `leaky` it settles without closing
+     * its server (as when Ctrl-C or a time limit skips the cleanup). Returns the kit's
+     * failures, closing what the strategy left open afterwards.
+     */
+    async function failuresWhenLeaking(
+      leaky: (request: RedirectRequest) => boolean,
+    ): Promise<Map<string, string>> {
+      const left: { close(): void }[] = [];
+      const results = await resultsOf(
+        variant((good) => async (request) => {
+          // The server the real one would have: listening, and closed only on a clean ending.
+          const { createServer } = await import('node:http');
+          const server = createServer().listen(0, '127.0.0.1');
+          try {
+            const parameters = await good.receive(request);
+            server.close();
+            return parameters;
+          } catch (error) {
+            if (leaky(request)) left.push(server);
+            else server.close();
+            throw error;
+          }
+        }),
+        3000,
+      );
+      for (const server of left) server.close();
+      return new Map(
+        results
+          .filter((result) => !result.passed)
+          .map((result) => [result.check, result.failure ?? '']),
+      );
+    }
+    const reasonName = (request: RedirectRequest) =>
+      (request.signal.reason as { name?: string } | undefined)?.name;
+
+    it('after a cancel, naming the ending, the resource and the rule', async () => {
+      const failures = await failuresWhenLeaking(
+        (request) => request.signal.aborted && reasonName(request) !== 'TimeoutError',
+      );
+      expect(
+        failures.get(
+          "when cancelled (the signal aborts), rejects with the signal's reason and holds nothing",
+        ),
+      ).toMatch(/^left behind after the cancel: TCPServerWrap ×1; rule 6: release every socket/);
+    });
+
+    it("after the caller's deadline", async () => {
+      const failures = await failuresWhenLeaking(
+        (request) => reasonName(request) === 'TimeoutError',
+      );
+      expect([...failures.keys()]).toEqual([
+        "when the caller's deadline passes (a TimeoutError), rejects with it and holds nothing",
+      ]);
+      expect([...failures.values()][0]).toMatch(
+        /^left behind after the deadline: TCPServerWrap ×1; rule 6:/,
+      );
+    });
+
+    it('after an error', async () => {
+      const failures = await failuresWhenLeaking((request) => !request.signal.aborted);
+      expect(
+        failures.get('when building the authorization URL fails, rejects and holds nothing'),
+      ).toMatch(/^left behind after the failure: TCPServerWrap ×1; rule 6:/);
+    });
   });
 
   it('a strategy that keeps using the request after it settled', async () => {
