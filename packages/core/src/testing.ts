@@ -205,14 +205,18 @@ function genuine(state: string): Record<string, string> {
   };
 }
 
-/** Delivers a genuine callback for the attempt and waits for receive() to settle. */
+/**
+ * Delivers a genuine callback for the attempt, waits for receive() to settle, and checks that
+ * it resolved with exactly those parameters (`changed` words the failure when not).
+ */
 async function deliverGenuine(
   attempt: Attempt,
   authorizationUrl: URL,
   strategy: RedirectStrategy,
   options: ConformanceOptions,
   context: CheckContext,
-): Promise<{ expected: URLSearchParams; value?: URLSearchParams; error?: unknown }> {
+  changed: (got: string) => string,
+): Promise<void> {
   const expected = new URLSearchParams(genuine(attempt.state));
   context.stage = 'delivering the genuine callback (deliver())';
   try {
@@ -225,7 +229,10 @@ async function deliverGenuine(
     if (!attempt.settled()) throw error;
   }
   context.stage = 'waiting for receive() to resolve with the genuine callback (rule 3)';
-  return { expected, ...(await attempt.outcome) };
+  const { value, error } = await attempt.outcome;
+  expect(error === undefined, `receive() rejected: ${describeRejection(error)}`);
+  expect(value instanceof URLSearchParams, 'receive() must resolve with URLSearchParams');
+  expect(entries(value) === entries(expected), changed(entries(value)));
 }
 
 /** Starts an attempt and waits for its authorization URL. */
@@ -245,18 +252,13 @@ async function completeGenuineRun(
   context: CheckContext,
 ): Promise<void> {
   const { attempt, authorizationUrl } = await startAndBuild(strategy, context);
-  const { expected, value, error } = await deliverGenuine(
+  await deliverGenuine(
     attempt,
     authorizationUrl,
     strategy,
     options,
     context,
-  );
-  expect(error === undefined, `receive() rejected: ${describeRejection(error)}`);
-  expect(value instanceof URLSearchParams, 'receive() must resolve with URLSearchParams');
-  expect(
-    entries(value as URLSearchParams) === entries(expected),
-    `parameters changed: got ${entries(value as URLSearchParams)}`,
+    (got) => `parameters changed: got ${got}`,
   );
   expect(
     attempt.urlBuildCount() === 1,
@@ -362,17 +364,13 @@ const CHECKS: [string, Check][] = [
       }
       // A strategy that settled on junk is caught here, or by the parameters it returns below.
       expect(!attempt.settled(), 'settled on a junk callback');
-      const { expected, value, error } = await deliverGenuine(
+      await deliverGenuine(
         attempt,
         authorizationUrl,
         strategy,
         options,
         context,
-      );
-      expect(error === undefined, `receive() rejected: ${describeRejection(error)}`);
-      expect(
-        entries(value as URLSearchParams) === entries(expected),
-        'did not return the genuine callback after junk',
+        () => 'did not return the genuine callback after junk',
       );
       await expectNothingLeft(before, context, 'junk and then the genuine callback');
     },
@@ -403,7 +401,8 @@ const CHECKS: [string, Check][] = [
       const strategy = await options.createStrategy();
       const before = activeResources();
       const attempt = startAttempt(strategy, context, { failUrl: true });
-      context.stage = 'waiting for receive() to reject after buildAuthorizationUrl() threw (rule 7)';
+      context.stage =
+        'waiting for receive() to reject after buildAuthorizationUrl() threw (rule 7)';
       const { value, error } = await attempt.outcome;
       expect(value === undefined, 'resolved although the authorization URL could not be built');
       expect(error !== undefined, 'settled without an error');

@@ -246,6 +246,12 @@ describe('the conformance kit catches broken strategies', () => {
           .map((result) => [result.check, result.failure ?? '']),
       );
     }
+    // The kit counts the whole process's resources: a timer of the HTTP client's may be counted
+    // beside the server, so the server's kind, count, the ending and the rule are what is sure.
+    const naming = (ending: string) =>
+      new RegExp(
+        `^left behind after ${ending}: (\\w+ ×\\d+, )*TCPServerWrap ×1(, \\w+ ×\\d+)*; rule 6: release every socket`,
+      );
     const reasonName = (request: RedirectRequest) =>
       (request.signal.reason as { name?: string } | undefined)?.name;
 
@@ -257,7 +263,7 @@ describe('the conformance kit catches broken strategies', () => {
         failures.get(
           "when cancelled (the signal aborts), rejects with the signal's reason and holds nothing",
         ),
-      ).toMatch(/^left behind after the cancel: TCPServerWrap ×1; rule 6: release every socket/);
+      ).toMatch(naming('the cancel'));
     });
 
     it("after the caller's deadline", async () => {
@@ -267,16 +273,14 @@ describe('the conformance kit catches broken strategies', () => {
       expect([...failures.keys()]).toEqual([
         "when the caller's deadline passes (a TimeoutError), rejects with it and holds nothing",
       ]);
-      expect([...failures.values()][0]).toMatch(
-        /^left behind after the deadline: TCPServerWrap ×1; rule 6:/,
-      );
+      expect([...failures.values()][0]).toMatch(naming('the deadline'));
     });
 
     it('after an error', async () => {
       const failures = await failuresWhenLeaking((request) => !request.signal.aborted);
       expect(
         failures.get('when building the authorization URL fails, rejects and holds nothing'),
-      ).toMatch(/^left behind after the failure: TCPServerWrap ×1; rule 6:/);
+      ).toMatch(naming('the failure'));
     });
   });
 

@@ -1,9 +1,18 @@
-import { Command, CommanderError, Option } from 'commander';
-import * as commands from './commands.js';
+import { Command, CommanderError } from 'commander';
+import type { CommandDefinition } from './commands/command.js';
+import { exportCommand } from './commands/export.js';
+import { login } from './commands/login.js';
+import { logout } from './commands/logout.js';
+import { ls } from './commands/ls.js';
+import { migrate } from './commands/migrate.js';
+import { status } from './commands/status.js';
+import { switchCommand } from './commands/switch.js';
+import { token } from './commands/token.js';
+import { openContext } from './context.js';
 import { reportError } from './error-boundary.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { Io } from './io.js';
-import { type RawOptions, resolveSettings, type Settings } from './settings.js';
+import { type RawOptions, resolveSettings } from './settings.js';
 
 const HELP_FOOTER = `
 Environment:
@@ -41,6 +50,7 @@ declare const DRIVE_CLI_VERSION: string;
 /** Options of drive-cli itself rather than of a command. */
 const TOP_LEVEL = ['-h', '--help', '-V', '--version'];
 
+/** Options every command takes. */
 function fileOptions(command: Command): Command {
   return command
     .option(
@@ -54,40 +64,8 @@ function fileOptions(command: Command): Command {
     .option('--debug', 'print stack traces on errors');
 }
 
-function signInOptions(command: Command): Command {
-  return command
-    .addOption(
-      new Option(
-        '--redirect <kind>',
-        'how the sign-in comes back: loopback (local receiver) or console (paste the address)',
-      ).choices(['loopback', 'console']),
-    )
-    .option(
-      '--no-browser',
-      'do not open a browser: print the link and accept the browser redirect or a pasted address, whichever comes first',
-    )
-    .option('--host <host>', 'loopback receiver host: 127.0.0.1 or ::1 (default 127.0.0.1)')
-    .option('--port <n>', 'loopback receiver port (default 0: any free port)')
-    .option('--timeout <seconds>', 'how long to wait for the sign-in (default 300)')
-    .option(
-      '--insecure-storage',
-      'keep a new sign-in in a file (mode 0600) instead of the OS keyring (default: $DRIVE_CLI_INSECURE_STORAGE)',
-    )
-    .option(
-      '--no-input',
-      'never prompt or start a sign-in that needs a person: fail at once instead (default: $DRIVE_CLI_NO_INPUT, on when CI is set)',
-    );
-}
-
-const accountOption = (command: Command) =>
-  command.option(
-    '--account <email>',
-    'act as this signed-in account instead of the active one (default: $DRIVE_CLI_ACCOUNT)',
-  );
-const jsonOption = (command: Command) =>
-  command.option('--json', 'machine-readable output on stdout');
-
-type Action = (settings: Settings, io: Io, ...args: string[]) => Promise<void>;
+/** The commands, in the order `drive-cli --help` lists them. */
+const COMMANDS = [ls, login, switchCommand, logout, status, token, migrate, exportCommand];
 
 /** Runs drive-cli with `argv` (without "node drive-cli") and returns the exit code. */
 export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
@@ -97,8 +75,7 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
   const first = argv[0];
   const bare = first === undefined || (first.startsWith('-') && !TOP_LEVEL.includes(first));
   const args = bare ? ['ls', ...argv] : argv;
-  let action: Action | undefined;
-  let actionArgs: string[] = [];
+  let chosen: { command: CommandDefinition<unknown>; args: string[] } | undefined;
   let raw: RawOptions = {};
   const program = new Command('drive-cli')
     .description(
@@ -115,82 +92,16 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
     })
     .showSuggestionAfterError(true);
 
-  const define = (
-    name: string,
-    description: string,
-    run: Action,
-    options: ((command: Command) => Command)[],
-  ) => {
-    let command = program.command(name).description(description);
-    for (const add of [...options, fileOptions]) command = add(command);
-    command.addHelpText('after', COMMAND_FOOTER).action((...args: unknown[]) => {
-      // Commander passes the positional arguments, then the options, then the command.
-      raw = args[args.length - 2] as RawOptions;
-      actionArgs = args.slice(0, -2) as string[];
-      action = run;
-    });
-    return command;
-  };
-  define(
-    'ls',
-    '(default) list your most recently modified files; signs in first if no account is',
-    commands.ls,
-    [
-      (command) =>
-        command
-          .option('--limit <n>', 'how many files (default 5; more than 1000 takes several pages)')
-          .option(
-            '--order-by <expr>',
-            'Drive orderBy expression (default "modifiedByMeTime desc")',
-          ),
-      accountOption,
-      jsonOption,
-      signInOptions,
-    ],
-  );
-  define(
-    'login',
-    'sign in in the browser; adds the account (or renews it) and makes it the active one',
-    commands.login,
-    [signInOptions],
-  );
-  define(
-    'switch',
-    'make another signed-in account the active one',
-    (settings, io, target) => commands.switchAccount(settings, io, String(target)),
-    [(command) => command.argument('<email>', 'the e-mail address of a signed-in account')],
-  );
-  define(
-    'logout',
-    'revoke the sign-in at Google and delete it here: the active account, --account, or --all',
-    commands.logout,
-    [accountOption, (command) => command.option('--all', 'every signed-in account')],
-  );
-  define(
-    'status',
-    'every signed-in account, the active one marked: e-mail, scopes, expiry, where it is stored; checked with Google unless --offline',
-    commands.status,
-    [
-      accountOption,
-      jsonOption,
-      (command) => command.option('--offline', 'do not ask Google whether the sign-ins are valid'),
-    ],
-  );
-  define('token', 'print a valid access token on stdout, refreshing it if needed', commands.token, [
-    accountOption,
-  ]);
-  define(
-    'migrate',
-    'move accounts kept in files into the OS keyring (all of them, or --account)',
-    commands.migrate,
-    [accountOption],
-  );
-  define(
-    'export',
-    'print an account as "authorized_user" JSON, for Google\'s libraries and gcloud (redirect it to a file)',
-    commands.exportAccount,
-    [accountOption],
-  );
+  for (const definition of COMMANDS) {
+    fileOptions(definition.configure(program.command(definition.name)))
+      .description(definition.description)
+      .addHelpText('after', COMMAND_FOOTER)
+      .action((...args: unknown[]) => {
+        // Commander passes the positional arguments, then the options, then the command.
+        raw = args[args.length - 2] as RawOptions;
+        chosen = { command: definition, args: args.slice(0, -2) as string[] };
+      });
+  }
 
   try {
     await program.parseAsync(args, { from: 'user' });
@@ -204,10 +115,13 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
     }
     return reportError(error, io, debug);
   }
-  if (!action) return ExitCode.ok;
+  if (!chosen) return ExitCode.ok;
   debug ||= raw.debug === true;
   try {
-    await action(resolveSettings(raw, io.env, io.cwd, io.platform), io, ...actionArgs);
+    const { command, args: commandArgs } = chosen;
+    const settings = resolveSettings(raw, io.env, io.cwd, io.platform);
+    const options = command.options(raw, commandArgs, io);
+    await command.run(await openContext(settings, io, command.open), options);
     return ExitCode.ok;
   } catch (error) {
     return reportError(error, io, debug);

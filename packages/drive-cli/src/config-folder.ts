@@ -1,8 +1,30 @@
 import { lstat, mkdir, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import envPaths from 'env-paths';
 import type { Io } from './io.js';
 import type { Settings } from './settings.js';
-import { neutraliseLines } from './terminal-text.js';
+import { say } from './terminal-text.js';
+
+/**
+ * Where credentials live when nothing says otherwise: `$XDG_CONFIG_HOME/drive-cli`, else
+ * `~/.config/drive-cli`, on Linux and on macOS (where command-line tools such as gh, git and
+ * kubectl keep theirs; env-paths' `~/Library/Preferences` is for property lists), and
+ * `%APPDATA%\drive-cli\Config` on Windows.
+ */
+export function defaultConfigDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+): string {
+  if (platform === 'darwin') return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'drive-cli');
+  return envPaths('drive-cli', { suffix: '' }).config;
+}
+
+/** Where drive-cli 1.0 kept its folder on macOS: moved from there once, by moveFormerConfigDir. */
+export function formerMacConfigDir(home: string = homedir()): string {
+  return join(home, 'Library', 'Preferences', 'drive-cli');
+}
 
 /**
  * On macOS drive-cli 1.0 kept its folder in `~/Library/Preferences/drive-cli` (env-paths'
@@ -18,7 +40,8 @@ export async function moveFormerConfigDir(settings: Settings, io: Io): Promise<v
   if (await lstat(settings.configDir).catch(() => undefined)) return;
   await mkdir(dirname(settings.configDir), { recursive: true, mode: 0o700 });
   await rename(from, settings.configDir);
-  io.stderr.write(
-    `${neutraliseLines(`Moved drive-cli's folder from ${from} to ${settings.configDir}, where command-line tools keep theirs.`)}\n`,
+  say(
+    io,
+    `Moved drive-cli's folder from ${from} to ${settings.configDir}, where command-line tools keep theirs.`,
   );
 }

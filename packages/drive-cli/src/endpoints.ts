@@ -1,5 +1,5 @@
 import type { ClientSecrets } from '@installed-oauth/core';
-import { CliError, ExitCode } from './exit-codes.js';
+import { CliError, ExitCode, usage } from './exit-codes.js';
 import { neutralise } from './terminal-text.js';
 
 /** Where Google's client files send sign-ins and token requests (older files: accounts.google.com). */
@@ -54,4 +54,31 @@ function assertSandboxEndpoints(
     `With DRIVE_CLI_SANDBOX=1, ${neutralise(path)} must send "auth_uri" and "token_uri" to one loopback origin (127.0.0.1 or [::1]); it names ${endpoints.map(([field, url]) => `${field} ${neutralise(url)}`).join(' and ')}.`,
     'Unset DRIVE_CLI_SANDBOX to use Google, or point both endpoints at the sandbox.',
   );
+}
+
+/** Google's API hosts: www.googleapis.com, and the private. and restricted. VPC endpoints. */
+function isGoogleApiHost(hostname: string): boolean {
+  return hostname === 'googleapis.com' || hostname.endsWith('.googleapis.com');
+}
+
+/**
+ * DRIVE_CLI_API_ROOT checked: https on googleapis.com (the access token goes there), or with
+ * DRIVE_CLI_SANDBOX, http on 127.0.0.1 or [::1]. Returns the normalised URL.
+ */
+export function driveApiRoot(apiRoot: string, allowInsecureTransport: boolean): string {
+  const apiUrl = URL.parse(apiRoot);
+  const loopbackOk = allowInsecureTransport && LOOPBACK_LITERALS.has(apiUrl?.hostname ?? '');
+  if (!apiUrl || (apiUrl.protocol !== 'https:' && !loopbackOk)) {
+    throw usage(
+      `DRIVE_CLI_API_ROOT must be an https URL, got "${neutralise(apiRoot)}".`,
+      'Plain http is allowed only for 127.0.0.1 or [::1] with DRIVE_CLI_SANDBOX=1 (tests, the sandbox).',
+    );
+  }
+  if (!loopbackOk && !isGoogleApiHost(apiUrl.hostname)) {
+    throw usage(
+      `DRIVE_CLI_API_ROOT must be on googleapis.com (the access token goes there), got "${neutralise(apiRoot)}".`,
+      'Leave it unset for https://www.googleapis.com/; 127.0.0.1 and [::1] are allowed with DRIVE_CLI_SANDBOX=1 (tests, the sandbox).',
+    );
+  }
+  return apiUrl.href;
 }

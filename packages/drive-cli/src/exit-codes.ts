@@ -25,3 +25,8 @@ export class CliError extends Error {
     super(message, options);
   }
 }
+
+/** A usage error (exit 2), pointing at the help by default. */
+export function usage(message: string, hint?: string): CliError {
+  return new CliError(ExitCode.usage, message, hint ?? 'Run drive-cli --help for the options.');
+}

@@ -5,7 +5,7 @@ import {
 } from '@installed-oauth/core';
 import { readSmallFile } from '@installed-oauth/core/node';
 import { createKeyringSecretStore } from '@installed-oauth/keyring-store';
-import { KEYRING_SERVICE, type Session } from './session.js';
+import { type Context, KEYRING_SERVICE } from './context.js';
 
 /** What ending a sign-in made with another client did (see {@link endForeignSignIn}). */
 export interface ForeignSignOut {
@@ -24,13 +24,13 @@ export interface ForeignSignOut {
  * to another token endpoint (its token is sent nowhere else).
  */
 export async function endForeignSignIn(
-  session: Session,
+  context: Context,
   id: string,
 ): Promise<ForeignSignOut | undefined> {
-  const stored = await readStoredJson(session.store.pathOf(id));
+  const stored = await readStoredJson(context.store.pathOf(id));
   const clientId = stored?.client_id;
-  if (typeof clientId !== 'string' || clientId === session.clientSecrets.clientId) return undefined;
-  if (stored?.token_uri !== undefined && stored.token_uri !== session.clientSecrets.tokenEndpoint)
+  if (typeof clientId !== 'string' || clientId === context.clientSecrets.clientId) return undefined;
+  if (stored?.token_uri !== undefined && stored.token_uri !== context.clientSecrets.tokenEndpoint)
     return undefined;
   const inKeyring = stored?.type === 'installed_oauth_metadata';
   const secrets = inKeyring
@@ -46,8 +46,8 @@ export async function endForeignSignIn(
     try {
       const { alreadyInvalid } = await revokeToken({
         token: refreshToken,
-        revocationEndpoint: defaultRevocationEndpoint(session.clientSecrets),
-        fetch: session.fetch,
+        revocationEndpoint: defaultRevocationEndpoint(context.clientSecrets),
+        fetch: context.fetch,
       });
       outcome = { clientId, revocation: alreadyInvalid ? 'already-invalid' : 'revoked' };
     } catch (error) {

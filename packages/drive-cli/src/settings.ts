@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isLoopbackHost } from '@installed-oauth/core';
-import envPaths from 'env-paths';
-import { LOOPBACK_LITERALS } from './endpoints.js';
-import { CliError, ExitCode } from './exit-codes.js';
+import { defaultConfigDir, formerMacConfigDir } from './config-folder.js';
+import { driveApiRoot } from './endpoints.js';
+import { usage } from './exit-codes.js';
 import { neutralise } from './terminal-text.js';
 
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
@@ -33,6 +33,7 @@ export interface RawOptions {
   input?: boolean;
 }
 
+/** What every command shares: where things are, which client and account, how to sign in. */
 export interface Settings {
   /** macOS: where drive-cli 1.0 kept the default folder; moved to `configDir` once. */
   formerConfigDir: string | undefined;
@@ -51,10 +52,6 @@ export interface Settings {
   legacyCredentialsPath: string;
   /** --account or DRIVE_CLI_ACCOUNT: act as this account instead of the active one. */
   account: string | undefined;
-  /** logout --all */
-  all: boolean;
-  /** status --offline */
-  offline: boolean;
   /** DRIVE_CLI_SANDBOX=1: http:// endpoints on one loopback origin, by IP literal (tests). */
   allowInsecureTransport: boolean;
   /** --insecure-storage or DRIVE_CLI_INSECURE_STORAGE: new sign-ins go to a file, not the keyring. */
@@ -67,16 +64,10 @@ export interface Settings {
   host: string;
   port: number;
   timeoutSeconds: number;
-  limit: number;
-  orderBy: string;
-  json: boolean;
 }
 
-function usage(message: string, hint?: string): CliError {
-  return new CliError(ExitCode.usage, message, hint ?? 'Run drive-cli --help for the options.');
-}
-
-function wholeNumber(
+/** `text` as a whole number from `min` to `max`; `fallback` when not given. */
+export function wholeNumber(
   name: string,
   text: string | undefined,
   fallback: number,
@@ -107,11 +98,6 @@ function loopbackHost(text: string): string {
   throw usage(`--host must be 127.0.0.1 or ::1, got "${neutralise(text)}".`);
 }
 
-/** Google's API hosts: www.googleapis.com, and the private. and restricted. VPC endpoints. */
-function isGoogleApiHost(hostname: string): boolean {
-  return hostname === 'googleapis.com' || hostname.endsWith('.googleapis.com');
-}
-
 function accountOption(text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
   if (text.trim() === '' || /\p{Cc}/u.test(text))
@@ -129,26 +115,6 @@ const yes = (value: string | undefined) =>
 function noInputFrom(env: NodeJS.ProcessEnv): boolean {
   if (env.DRIVE_CLI_NO_INPUT !== undefined) return yes(env.DRIVE_CLI_NO_INPUT);
   return yes(env.CI);
-}
-
-/**
- * Where credentials live when nothing says otherwise: `$XDG_CONFIG_HOME/drive-cli`, else
- * `~/.config/drive-cli`, on Linux and on macOS (where command-line tools such as gh, git and
- * kubectl keep theirs; env-paths' `~/Library/Preferences` is for property lists), and
- * `%APPDATA%\drive-cli\Config` on Windows.
- */
-export function defaultConfigDir(
-  platform: NodeJS.Platform = process.platform,
-  env: NodeJS.ProcessEnv = process.env,
-  home: string = homedir(),
-): string {
-  if (platform === 'darwin') return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'drive-cli');
-  return envPaths('drive-cli', { suffix: '' }).config;
-}
-
-/** Where drive-cli 1.0 kept its folder on macOS: moved from there once (see config-folder.ts). */
-export function formerMacConfigDir(home: string = homedir()): string {
-  return join(home, 'Library', 'Preferences', 'drive-cli');
 }
 
 export function resolveSettings(
@@ -175,21 +141,7 @@ export function resolveSettings(
   const formerConfigDir =
     !configDirText && platform === 'darwin' ? formerMacConfigDir(env.HOME || homedir()) : undefined;
 
-  const apiRoot = env.DRIVE_CLI_API_ROOT || DEFAULT_API_ROOT;
-  const apiUrl = URL.parse(apiRoot);
-  const loopbackOk = allowInsecureTransport && LOOPBACK_LITERALS.has(apiUrl?.hostname ?? '');
-  if (!apiUrl || (apiUrl.protocol !== 'https:' && !loopbackOk)) {
-    throw usage(
-      `DRIVE_CLI_API_ROOT must be an https URL, got "${neutralise(apiRoot)}".`,
-      'Plain http is allowed only for 127.0.0.1 or [::1] with DRIVE_CLI_SANDBOX=1 (tests, the sandbox).',
-    );
-  }
-  if (!loopbackOk && !isGoogleApiHost(apiUrl.hostname)) {
-    throw usage(
-      `DRIVE_CLI_API_ROOT must be on googleapis.com (the access token goes there), got "${neutralise(apiRoot)}".`,
-      'Leave it unset for https://www.googleapis.com/; 127.0.0.1 and [::1] are allowed with DRIVE_CLI_SANDBOX=1 (tests, the sandbox).',
-    );
-  }
+  const apiRoot = driveApiRoot(env.DRIVE_CLI_API_ROOT || DEFAULT_API_ROOT, allowInsecureTransport);
 
   const redirect = options.redirect ?? 'loopback';
   const host = loopbackHost(options.host ?? '127.0.0.1');
@@ -221,18 +173,13 @@ export function resolveSettings(
     activeAccountPath: join(configDir, 'active-account.json'),
     legacyCredentialsPath: join(configDir, 'credentials.json'),
     account: accountOption(options.account ?? env.DRIVE_CLI_ACCOUNT),
-    all: options.all === true,
-    offline: options.offline === true,
     allowInsecureTransport,
     insecureStorage,
-    apiRoot: apiUrl.href,
+    apiRoot,
     redirect,
     openBrowser: options.browser !== false,
     host,
     port: wholeNumber('--port', options.port, 0, 0, 65535),
     timeoutSeconds,
-    limit: wholeNumber('--limit', options.limit, 5, 1, 100_000),
-    orderBy: options.orderBy ?? 'modifiedByMeTime desc',
-    json: options.json === true,
   };
 }

@@ -42,3 +42,13 @@ function jsonEscaped(character: string): string {
 export function safeJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu, jsonEscaped);
 }
+
+/** A line of progress on stderr; the paths and names in it are neutralised. */
+export function say(io: { stderr: { write(text: string): unknown } }, text: string): void {
+  io.stderr.write(`${neutraliseLines(text)}\n`);
+}
+
+/** How an account is named to the user: its e-mail address, escaped for the terminal. */
+export function nameOf(account: { id: string; email: string | undefined }): string {
+  return neutralise(account.email ?? account.id);
+}

@@ -1,0 +1,112 @@
+import {
+  type ClientSecrets,
+  clientSecretsFromValues,
+  createInstalledApp,
+  type FetchLike,
+  type InstalledApp,
+} from '@installed-oauth/core';
+import {
+  createFileAccountStore,
+  readClientSecretsFile,
+  type StorageKind,
+} from '@installed-oauth/core/node';
+import { createKeyringSecretStore, keyringStatus } from '@installed-oauth/keyring-store';
+import { moveFormerConfigDir } from './config-folder.js';
+import { assertGoogleEndpoints } from './endpoints.js';
+import type { Io } from './io.js';
+import { takeOverLegacyFile } from './legacy-file.js';
+import { proxyAwareFetch } from './network.js';
+import { SCOPES, type Settings } from './settings.js';
+import { neutralise, say } from './terminal-text.js';
+
+/** What every command works with: the settings, the signed-in program and its store. */
+export interface Context {
+  settings: Settings;
+  io: Io;
+  clientSecrets: ClientSecrets;
+  app: InstalledApp;
+  store: ReturnType<typeof createFileAccountStore>;
+  /** With a proxy set, for every request: token requests and Drive (see network.ts). */
+  fetch: FetchLike | undefined;
+  /** Whether this run already said that a refreshed token could not be saved. */
+  warnedUnsaved?: boolean;
+}
+
+/** How a command wants its context opened. */
+export interface OpenOptions {
+  /** `login` only: an unusable drive-cli 0.x file is moved aside instead of failing. */
+  replaceUnusableLegacyFile?: boolean;
+}
+
+/** How the client given as values is named in messages. */
+const CLIENT_VALUES = 'DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET';
+
+/** The keyring "service" of drive-cli's entries; each entry is "<client id>/<account id>". */
+export const KEYRING_SERVICE = 'drive-cli';
+
+/**
+ * Where a new sign-in keeps its tokens: the OS keyring when one works, else a 0600 file, with a
+ * one-line notice saying why; `--insecure-storage` (or DRIVE_CLI_INSECURE_STORAGE) chooses the
+ * file on purpose, without asking the keyring.
+ */
+async function storageForNewAccount(settings: Settings, io: Io): Promise<StorageKind> {
+  if (settings.insecureStorage) return 'file';
+  const status = await keyringStatus({ service: KEYRING_SERVICE });
+  if (status.available) return 'secret store';
+  say(
+    io,
+    `No keyring is available here (${neutralise(status.reason)}); keeping the credentials in a file (mode 0600) instead. Pass --insecure-storage to choose that on purpose.`,
+  );
+  return 'file';
+}
+
+/** The client: DRIVE_CLI_CLIENT_ID and _SECRET when set, else the client_secret.json file. */
+async function readClient(settings: Settings): Promise<ClientSecrets> {
+  // Plain http passes core only on loopback hosts; which endpoints drive-cli accepts at all
+  // (Google's, or one loopback origin with DRIVE_CLI_SANDBOX) is decided just below, with
+  // drive-cli's own words.
+  const clientSecrets = settings.clientValues
+    ? clientSecretsFromValues({ ...settings.clientValues, source: CLIENT_VALUES })
+    : await readClientSecretsFile(settings.clientSecretsPath, { allowInsecureTransport: true });
+  assertGoogleEndpoints(
+    clientSecrets,
+    settings.clientValues ? CLIENT_VALUES : settings.clientSecretsPath,
+    settings.allowInsecureTransport,
+  );
+  return clientSecrets;
+}
+
+/**
+ * Opens what a command needs: the client, the account store (keyring-backed), the app, and
+ * the proxy-aware fetch; moves drive-cli 1.0's macOS folder and takes over a 0.x file first.
+ */
+export async function openContext(
+  settings: Settings,
+  io: Io,
+  options: OpenOptions = {},
+): Promise<Context> {
+  await moveFormerConfigDir(settings, io);
+  const clientSecrets = await readClient(settings);
+  const fetch = await proxyAwareFetch(io.env);
+  let newAccountStorage: Promise<StorageKind> | undefined;
+  const store = createFileAccountStore({
+    directory: settings.accountsDir,
+    clientSecrets,
+    // Tokens of accounts kept in the keyring are read from it; accounts kept in files stay
+    // files (drive-cli migrate moves them). Where a new sign-in goes is decided when it is saved.
+    secrets: createKeyringSecretStore({
+      service: KEYRING_SERVICE,
+      namespace: clientSecrets.clientId,
+    }),
+    // Asked before the browser opens (is there somewhere to save?) and again at the save:
+    // the keyring is probed, and the notice printed, once.
+    newAccountStorage: () => {
+      newAccountStorage ??= storageForNewAccount(settings, io);
+      return newAccountStorage;
+    },
+  });
+  const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store, fetch });
+  const context = { settings, io, clientSecrets, app, store, fetch };
+  await takeOverLegacyFile(context, options.replaceUnusableLegacyFile === true);
+  return context;
+}
