@@ -69,6 +69,7 @@ async function manifest(name: string) {
   return JSON.parse(await readFile(join(packages, name, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
     peerDependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
   };
 }
 
@@ -88,7 +89,7 @@ describe('docs/ARCHITECTURE.md names the run-time dependencies of each published
   );
 
   it('drive-cli: its own packages are dependencies; the rest is bundled, so a devDependency', async () => {
-    const json = (await manifest('drive-cli')) as { devDependencies?: Record<string, string> };
+    const json = await manifest('drive-cli');
     const ours = (await importedPackages('drive-cli')).filter((name) =>
       name.startsWith('@installed-oauth/'),
     );
