@@ -263,9 +263,31 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
     return credentials;
   }
 
+  /**
+   * The account `request.account` names (an id or an e-mail address; default the earliest)
+   * and what is stored for it. An id's own slot is read first, so that the common case costs
+   * one read and no listing of the accounts.
+   */
+  async function findStored(
+    request: GetCredentialsOptions,
+  ): Promise<{ id: string | undefined; stored: Credentials | undefined }> {
+    const named = request.account;
+    if (named !== undefined) {
+      let slot: ReturnType<AccountStore['account']> | undefined;
+      try {
+        slot = store.account(named);
+      } catch {
+        slot = undefined; // not the shape of an id here: an e-mail address, looked up below
+      }
+      const stored = slot ? await loadForUse(named, request) : undefined;
+      if (stored) return { id: named, stored };
+    }
+    const id = await resolve(named);
+    return { id, stored: id === undefined ? undefined : await loadForUse(id, request) };
+  }
+
   async function getCredentials(request: GetCredentialsOptions = {}): Promise<Account> {
-    const id = await resolve(request.account);
-    const stored = id === undefined ? undefined : await loadForUse(id, request);
+    const { id, stored } = await findStored(request);
     if (id === undefined || stored === undefined) {
       if (request.signIn)
         return signIn({ loginHint: request.account, ...request.signIn } as SignInOptions);

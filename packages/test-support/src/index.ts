@@ -12,6 +12,7 @@ export {
   networkNamespace,
   networkNamespaceCommand,
   root,
+  strace,
 } from './machine.js';
 export { refreshStatusAtServer, revokeAtServer, useSandbox } from './sandbox-fixture.js';
 export { fillDisk, makeReadOnly, withSmallDisk } from './small-disk.js';

@@ -63,6 +63,18 @@ export const networkNamespace: Need = {
   },
 };
 
+let straceWorks: boolean | undefined;
+
+/** strace, to count a child process's file-system calls (`apt-get install -y strace`). */
+export const strace: Need = {
+  get missing() {
+    straceWorks ??= succeeds('strace', ['-qq', '-e', 'trace=none', 'true']);
+    return straceWorks
+      ? ''
+      : 'needs strace, allowed to trace its children: apt-get install -y strace';
+  },
+};
+
 /** Where Debian's Chromium is (or CHROMIUM_PATH says), or undefined. */
 export function chromiumPath(): string | undefined {
   const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
