@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { interpretPaste } from '../src/index.js';
+import { interpretPaste } from '../src/pasted-input.js';
 
 const context = {
   redirectUri: new URL('http://127.0.0.1:8/'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { interpretPaste, MAX_PASTE_LENGTH } from '../src/index.js';
+import { interpretPaste, MAX_PASTE_LENGTH } from '../src/pasted-input.js';
 
 const context = {
   redirectUri: new URL('http://127.0.0.1:8/'),

@@ -1,4 +1,3 @@
-export { LANDING_PATH, SERVER_LIMITS } from './callback-server.js';
 export { createLoopbackStrategy } from './loopback-strategy.js';
 export type { LoopbackOptions } from './options.js';
 export { DEFAULT_PROMPT } from './options.js';

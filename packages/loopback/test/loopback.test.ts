@@ -5,7 +5,8 @@ import { runConformanceChecks } from '@installed-oauth/core/testing';
 import { runConsentAgent } from '@installed-oauth/sandbox';
 import { useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { createLoopbackStrategy, LANDING_PATH, type LoopbackOptions } from '../src/index.js';
+import { LANDING_PATH } from '../src/callback-server.js';
+import { createLoopbackStrategy, type LoopbackOptions } from '../src/index.js';
 import {
   captureOutput,
   consentAgentBin,

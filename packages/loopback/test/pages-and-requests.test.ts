@@ -3,7 +3,8 @@ import { authorize, type ClientSecrets } from '@installed-oauth/core';
 import { runConsentAgent } from '@installed-oauth/sandbox';
 import { useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { createLoopbackStrategy, LANDING_PATH } from '../src/index.js';
+import { LANDING_PATH } from '../src/callback-server.js';
+import { createLoopbackStrategy } from '../src/index.js';
 import {
   captureOutput,
   DRIVE_SCOPE,
