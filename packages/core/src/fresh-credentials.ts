@@ -38,10 +38,10 @@ export async function getFreshCredentials(options: FreshCredentialsOptions): Pro
   const current = await store.load();
   if (!current) throw notSignedIn();
   if (!options.forceRefresh && !isExpired(current)) return current;
-  return (await refreshStored(store, current, options)).credentials;
+  return (await refreshUnderLock(store, current, options)).credentials;
 }
 
-/** What {@link refreshStored} got: the credentials, and why they were not saved, if not. */
+/** What {@link refreshUnderLock} got: the credentials, and why they were not saved, if not. */
 export interface Refreshed {
   credentials: Credentials;
   /**
@@ -63,7 +63,7 @@ function isUnwritable(error: unknown): error is InstalledOAuthError {
  * (Google's refresh tokens do not rotate, so an unserialised refresh is harmless), the result is
  * not saved, and `unsaved` says why. Any other store failure is thrown.
  */
-export async function refreshStored(
+export async function refreshUnderLock(
   store: TokenStore,
   current: Credentials,
   options: {

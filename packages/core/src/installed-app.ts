@@ -3,7 +3,7 @@ import { authorize } from './authorize.js';
 import { assertClientSecrets, type ClientSecrets } from './client-secrets.js';
 import { type Credentials, isExpired } from './credentials.js';
 import { InstalledOAuthError, invalidArgument, isInstalledOAuthError } from './errors.js';
-import { refreshStored } from './fresh-credentials.js';
+import { refreshUnderLock } from './fresh-credentials.js';
 import type { FetchLike } from './openid-client-configuration.js';
 import type { RedirectStrategy } from './redirect-strategy.js';
 import { refreshCredentials } from './refresh.js';
@@ -295,7 +295,7 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
     }
     if (!request.forceRefresh && !isExpired(stored)) return toAccount(id, stored);
     try {
-      const { credentials, unsaved } = await refreshStored(store.account(id), stored, {
+      const { credentials, unsaved } = await refreshUnderLock(store.account(id), stored, {
         clientSecrets,
         forceRefresh: request.forceRefresh,
         fetch,

@@ -1,6 +1,6 @@
 import { useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { refreshStored } from '../src/fresh-credentials.js';
+import { refreshUnderLock } from '../src/fresh-credentials.js';
 import {
   authorize,
   type ClientSecrets,
@@ -93,7 +93,7 @@ describe('a disk that refuses writes (injected: the store fails as a full or rea
     store.withLock = (task) => task();
     const refreshes = sandbox.counters.refreshGrants;
     const expired = (await store.load()) as Credentials;
-    const { credentials, unsaved } = await refreshStored(store, expired, { clientSecrets });
+    const { credentials, unsaved } = await refreshUnderLock(store, expired, { clientSecrets });
     expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
     expect(credentials.accessToken).not.toBe(signedIn.accessToken);
     expect(unsaved?.details).toMatchObject({ reason: 'unwritable', errno: 'ENOSPC' });
@@ -111,7 +111,7 @@ describe('a disk that refuses writes (injected: the store fails as a full or rea
       throw diskRefuses('EROFS');
     };
     const refreshes = sandbox.counters.refreshGrants;
-    const { credentials, unsaved } = await refreshStored(store, expired, { clientSecrets });
+    const { credentials, unsaved } = await refreshUnderLock(store, expired, { clientSecrets });
     expect(sandbox.counters.refreshGrants).toBe(refreshes + 1);
     expect(credentials.refreshToken).toBe(signedIn.refreshToken);
     expect(unsaved?.message).toBe('Cannot write the file: EROFS.');

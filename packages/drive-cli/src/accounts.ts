@@ -55,7 +55,7 @@ export function notSignedIn(): CliError {
  * The selected account with a valid access token: refreshed when expired, or after a sign-in
  * when nothing is stored at all and `signInIfNeeded`.
  */
-export async function freshAccount(
+export async function getCredentials(
   context: Context,
   options: { signInIfNeeded: boolean; forceRefresh?: boolean },
 ): Promise<{ account: Account; signedIn: boolean }> {

@@ -1,6 +1,6 @@
 import { fchmodSync, fstatSync } from 'node:fs';
 import { toAuthorizedUserJson } from '@installed-oauth/core';
-import { freshAccount } from '../accounts.js';
+import { getCredentials } from '../accounts.js';
 import type { Context } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { Io } from '../io.js';
@@ -27,7 +27,7 @@ function notOntoATerminal(_raw: unknown, _args: string[], io: Io): undefined {
  * gcloud read, on stdout.
  */
 export async function run(context: Context): Promise<void> {
-  const { account } = await freshAccount(context, { signInIfNeeded: false });
+  const { account } = await getCredentials(context, { signInIfNeeded: false });
   const json = toAuthorizedUserJson(account.credentials, context.clientSecrets);
   privateIfFile(context.io.stdout);
   context.io.stdout.write(`${safeJson(json)}\n`);

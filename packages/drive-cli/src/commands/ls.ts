@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { freshAccount } from '../accounts.js';
+import { getCredentials } from '../accounts.js';
 import type { Context } from '../context.js';
 import { listFiles, TokenRejected } from '../drive.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -28,7 +28,7 @@ export function lsOptions(raw: RawOptions): LsOptions {
 /** `drive-cli ls`: the files most recently modified by the user (signing in first if needed). */
 export async function run(context: Context, options: LsOptions): Promise<void> {
   const { settings, io } = context;
-  let { account, signedIn } = await freshAccount(context, { signInIfNeeded: true });
+  let { account, signedIn } = await getCredentials(context, { signInIfNeeded: true });
   if (signedIn) say(io, await signedInLine(context, account));
   const request = {
     apiRoot: settings.apiRoot,
@@ -42,7 +42,7 @@ export async function run(context: Context, options: LsOptions): Promise<void> {
   } catch (error) {
     if (!(error instanceof TokenRejected)) throw error;
     // The token was refused before its expiry (revoked, clock skew): refresh once and retry.
-    ({ account } = await freshAccount(context, { signInIfNeeded: false, forceRefresh: true }));
+    ({ account } = await getCredentials(context, { signInIfNeeded: false, forceRefresh: true }));
     try {
       list = await listFiles({ ...request, accessToken: account.credentials.accessToken });
     } catch (retryError) {

@@ -1,10 +1,10 @@
-import { freshAccount } from '../accounts.js';
+import { getCredentials } from '../accounts.js';
 import type { Context } from '../context.js';
 import { accountOption, defineCommand, noOptions } from './command.js';
 
 /** `drive-cli token`: a valid access token on stdout, for scripts. */
 export async function run(context: Context): Promise<void> {
-  const { account } = await freshAccount(context, { signInIfNeeded: false });
+  const { account } = await getCredentials(context, { signInIfNeeded: false });
   context.io.stdout.write(`${account.credentials.accessToken}\n`);
 }
 
