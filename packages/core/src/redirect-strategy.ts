@@ -1,35 +1,8 @@
 import { InstalledOAuthError, invalidArgument } from './errors.js';
 
 /**
- * The redirect-strategy contract, version 1.
- *
- * A strategy gets the user to the authorization URL and brings back the parameters of the
- * redirect. It never sees the state, the PKCE verifier or the tokens. The rules:
- *
- * 1. Call `request.buildAuthorizationUrl(redirectUri)` exactly once, with the redirect URI
- *    the strategy will receive on (for example `http://127.0.0.1:49152/`).
- * 2. Tell the genuine callback from junk with `request.isGenuineCallback(parameters)`; never
- *    by looking for a state of its own. It applies every check core will apply (state, `iss`,
- *    duplicated parameters, tokens where none belong, a code or an error present), so a page
- *    that says "signed in" after it tells the truth. Junk is answered or ignored and the wait
- *    goes on.
- * 3. Resolve with the genuine callback's parameters unmodified. Do not interpret `error=`:
- *    core turns it into a typed error.
- * 4. When the user can only provide the bare authorization code, resolve with
- *    `request.completeBareCode(code)` and tell the user that the state could not be checked.
- * 5. Reject with `request.signal.reason` when the signal aborts. Core does not call `receive`
- *    when the signal has already aborted, and on abort waits (a few seconds at most) for the
- *    strategy to settle before it rejects, so that a program exiting then leaves nothing behind.
- * 6. Release every socket, timer, watcher, child process and readline interface before
- *    settling, and do no work after it.
- * 7. Fail with `InstalledOAuthError` `STRATEGY_FAILED` (or `INVALID_CALLBACK` for a bad
- *    paste). Have no time limit or signal of your own: the caller's signal, through core,
- *    bounds the whole sign-in, code exchange included. Core wraps any other rejection as
- *    `STRATEGY_FAILED`, with the original as `cause`.
- *
- * {@link defineStrategy} fills in `specificationVersion` and checks the shape.
- *
- * Check a strategy with `runConformanceChecks` from `@installed-oauth/core/testing`.
+ * The redirect-strategy contract this core implements: version 1. Its rules are on
+ * {@link RedirectStrategy}.
  */
 export const SPECIFICATION_VERSION = 'v1';
 
@@ -58,7 +31,37 @@ export interface RedirectRequest {
   readonly signal: AbortSignal;
 }
 
-/** A way of getting the user to the authorization URL and the redirect back to the app. */
+/**
+ * A way of getting the user to the authorization URL and the redirect back to the app: the
+ * redirect-strategy contract, version 1. A strategy gets the URL built for its redirect URI and
+ * brings back the redirect's parameters; it never sees the state, the PKCE verifier or the
+ * tokens. {@link defineStrategy} makes one; `runConformanceChecks` from
+ * `@installed-oauth/core/testing` checks one. The rules:
+ *
+ * 1. Call `request.buildAuthorizationUrl(redirectUri)` exactly once, with the URI you receive on.
+ *    Loopback `http` URIs (RFC 8252 §7.3) and private-use schemes such as `com.example.app:/`
+ *    (§7.1) are accepted; no query, no fragment. Core normalises it once (`new URL(uri).href`, so
+ *    `http://127.0.0.1:8080` gains its `/`), sends that exact string with the code exchange, and
+ *    shows it as `request.redirectUri`.
+ * 2. Tell the genuine redirect from junk with `request.isGenuineCallback(parameters)`; answer or
+ *    ignore junk and keep waiting. It applies every check core will apply (state, `iss`,
+ *    duplicated parameters, tokens where none belong, a code or an error), so a page that says
+ *    "done" after it tells the truth. Never look for the state yourself.
+ * 3. Resolve with the genuine redirect's parameters unmodified — `error=` included: core turns it
+ *    into a typed error.
+ * 4. If the user can give only the bare code, resolve with `request.completeBareCode(code)` and
+ *    tell them the state could not be checked.
+ * 5. When `request.signal` aborts, reject with `request.signal.reason`. Core does not call
+ *    `receive` when the signal has already aborted; do not start anything when you see one.
+ *    On abort core waits a few seconds at most for you to settle before it rejects.
+ * 6. Release every socket, timer, watcher, child process and readline interface before
+ *    settling, and do nothing after it.
+ * 7. Fail with an `InstalledOAuthError`: `STRATEGY_FAILED` (port in use, input closed) or
+ *    `INVALID_CALLBACK` (a bad paste). Have no time limit or signal of your own: the caller's
+ *    signal, through core, bounds the whole sign-in, code exchange included. Core wraps anything
+ *    else — a plain `Error`, a string, another code — as `STRATEGY_FAILED` with the original as
+ *    `cause`.
+ */
 export interface RedirectStrategy {
   /** Short and stable: "loopback", "console", … Used in messages. */
   readonly name: string;

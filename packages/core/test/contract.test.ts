@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { runConsentAgent } from '@installed-oauth/sandbox';
 import { useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -217,5 +218,21 @@ describe('accountOf()', () => {
     expect(accountOf({ ...withIdToken({}), idToken: undefined })).toBeUndefined();
     expect(accountOf(withIdToken({ email: 'x@example.com' }))).toBeUndefined();
     expect(accountOf(withIdToken(undefined, '!!not-base64-json'))).toBeUndefined();
+  });
+});
+
+describe('the contract rules', () => {
+  /** The numbered rules in `text`, from "1. Call" to the end of rule 7, whitespace folded. */
+  function rulesIn(text: string): string {
+    const start = text.indexOf('1. Call `request.buildAuthorizationUrl');
+    const end = text.indexOf('`cause`.', start) + '`cause`.'.length;
+    return text.slice(start, end).replace(/\n\s*\*?\s*/g, ' ');
+  }
+
+  it('are one text: the TSDoc of RedirectStrategy, shown word for word in the README', async () => {
+    const source = await readFile(new URL('../src/redirect-strategy.ts', import.meta.url), 'utf8');
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    expect(rulesIn(source)).toMatch(/^1\. Call .* 7\. Fail .*`cause`\.$/);
+    expect(rulesIn(readme)).toBe(rulesIn(source));
   });
 });
