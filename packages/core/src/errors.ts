@@ -38,12 +38,40 @@ export type InstalledOAuthErrorCode =
   | 'INVALID_CREDENTIALS_FILE'
   | 'TOKEN_STORE_ERROR';
 
+/**
+ * Why, finer than the code, where a program may act differently (`details.reason`):
+ *
+ * | reason | code | meaning |
+ * |---|---|---|
+ * | `not-signed-in` | `REAUTHENTICATION_REQUIRED` | nothing is stored for that account |
+ * | `another-client` | `REAUTHENTICATION_REQUIRED` | the stored sign-in was made with another OAuth client |
+ * | `secrets-missing` | `REAUTHENTICATION_REQUIRED` | the file's tokens are gone from its secret store (removed by hand) |
+ * | `invalid_rapt` | `REAUTHENTICATION_REQUIRED` | Google's reauthentication policy for the account ended the refresh token |
+ * | `other-endpoint` | `INVALID_CLIENT_SECRETS` | stored credentials are bound to another token endpoint than the client's |
+ * | `untrusted-certificate` | `NETWORK_ERROR` | TLS with a certificate Node does not trust (a proxy inspecting HTTPS) |
+ * | `unwritable` | `TOKEN_STORE_ERROR` | the disk refuses writes (full, read-only, over quota) |
+ */
+export type InstalledOAuthErrorReason =
+  | 'not-signed-in'
+  | 'another-client'
+  | 'secrets-missing'
+  | 'invalid_rapt'
+  | 'other-endpoint'
+  | 'untrusted-certificate'
+  | 'unwritable';
+
+/** Machine-readable facts of an error (never secrets): its reason, the problems found, … */
+export interface InstalledOAuthErrorDetails {
+  reason?: InstalledOAuthErrorReason | undefined;
+  [fact: string]: unknown;
+}
+
 export interface InstalledOAuthErrorOptions {
   cause?: unknown;
   /** What the user can do about it, one sentence. */
   hint?: string | undefined;
-  /** Extra machine-readable facts (never secrets): the problems found, the missing scopes… */
-  details?: Record<string, unknown> | undefined;
+  /** Extra machine-readable facts (never secrets): the reason, the missing scopes… */
+  details?: InstalledOAuthErrorDetails | undefined;
 }
 
 /**
@@ -65,7 +93,7 @@ export class InstalledOAuthError extends Error {
   override readonly name = 'InstalledOAuthError';
   readonly code: InstalledOAuthErrorCode;
   readonly hint: string | undefined;
-  readonly details: Readonly<Record<string, unknown>>;
+  readonly details: Readonly<InstalledOAuthErrorDetails>;
 
   constructor(
     code: InstalledOAuthErrorCode,

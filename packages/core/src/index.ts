@@ -13,7 +13,12 @@ export {
   isExpired,
   missingScopes,
 } from './credentials.js';
-export type { InstalledOAuthErrorCode, InstalledOAuthErrorOptions } from './errors.js';
+export type {
+  InstalledOAuthErrorCode,
+  InstalledOAuthErrorDetails,
+  InstalledOAuthErrorOptions,
+  InstalledOAuthErrorReason,
+} from './errors.js';
 export { InstalledOAuthError, isInstalledOAuthError } from './errors.js';
 export type { FreshCredentialsOptions } from './fresh-credentials.js';
 export { getFreshCredentials } from './fresh-credentials.js';
