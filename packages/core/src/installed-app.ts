@@ -52,7 +52,7 @@ export interface Account {
 }
 
 export interface GetCredentialsOptions {
-  /** Which account (its id or e-mail address); default: the earliest signed in. */
+  /** Which account (its id or e-mail address); default: the active one (see `activeAccount`). */
   account?: string | undefined;
   /** Refresh even when the access token still looks valid (after the API answered 401). */
   forceRefresh?: boolean | undefined;
@@ -101,6 +101,23 @@ export interface InstalledApp {
   getCredentials(options?: GetCredentialsOptions): Promise<Account>;
   /** Every stored account, the earliest signed in first; unreadable ones are left out. */
   accounts(): Promise<Account[]>;
+  /**
+   * The id of the account that acts when none is named: the one last switched to or signed
+   * in, while it is stored (with a store that keeps the choice), else the earliest signed in;
+   * undefined when none is.
+   */
+  activeAccount(): Promise<string | undefined>;
+  /**
+   * The id of the stored account `account` names (its id or e-mail address); undefined when
+   * none is signed in under that name.
+   */
+  findAccount(account: string): Promise<string | undefined>;
+  /**
+   * Makes the account `account` names (its id or e-mail address) the active one.
+   * `REAUTHENTICATION_REQUIRED` (`details.reason: 'not-signed-in'`) when none is stored under
+   * that name; a `TypeError` when the store keeps no choice (no `setActiveAccount`).
+   */
+  switchAccount(account: string): Promise<Account>;
   /** Revokes the grant at the server and deletes the account locally, under the store's lock. */
   signOut(options?: { account?: string | undefined }): Promise<SignOutResult>;
 }
@@ -152,10 +169,14 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
   const toAccount = (id: string, credentials: Credentials): Account =>
     Object.freeze({ id, email: accountOf(credentials)?.email, credentials });
 
-  /** The id of `account` (an id or an e-mail address), or of the earliest one. */
+  async function activeAccount(): Promise<string | undefined> {
+    return (await store.activeAccount?.()) ?? (await store.accounts())[0];
+  }
+
+  /** The id of `account` (an id or an e-mail address), or of the active one. */
   async function resolve(account: string | undefined): Promise<string | undefined> {
+    if (account === undefined) return activeAccount();
     const ids = await store.accounts();
-    if (account === undefined) return ids[0];
     if (ids.includes(account)) return account;
     for (const id of ids) {
       const stored = await store
@@ -208,7 +229,10 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
       const kept = renewDeadGrant ? undefined : await storedRefreshTokenThatWorks(id, credentials);
       credentials = kept ?? (await consentAgain(signInOptions, identity));
     }
-    await store.withLock(() => store.account(id).save(credentials));
+    await store.withLock(async () => {
+      await store.account(id).save(credentials);
+      await store.setActiveAccount?.(id);
+    });
     return toAccount(id, credentials);
   }
 
@@ -337,6 +361,21 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
     return result;
   }
 
+  async function switchAccount(account: string): Promise<Account> {
+    if (typeof account !== 'string' || account === '')
+      throw invalidArgument('switchAccount() takes an account id or e-mail address');
+    const setActive = store.setActiveAccount?.bind(store);
+    if (!setActive)
+      throw invalidArgument(
+        'switchAccount(): the store keeps no active account (no setActiveAccount)',
+      );
+    const id = await resolve(account);
+    const credentials = id === undefined ? undefined : await store.account(id).load();
+    if (id === undefined || !credentials) throw notSignedIn(account);
+    await store.withLock(() => setActive(id));
+    return toAccount(id, credentials);
+  }
+
   async function signOut(request: { account?: string | undefined } = {}): Promise<SignOutResult> {
     const id = await resolve(request.account);
     if (id === undefined) return { account: undefined, revocation: 'not-attempted' };
@@ -375,6 +414,10 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
     signIn,
     getCredentials,
     accounts,
+    activeAccount,
+    findAccount: async (account: string) =>
+      typeof account === 'string' && account !== '' ? resolve(account) : undefined,
+    switchAccount,
     signOut,
   });
 }

@@ -43,6 +43,14 @@ export interface AccountStore {
    * through the consent screen for tokens that would then be dropped.
    */
   checkWritable?(): Promise<void>;
+  /**
+   * The id of the account chosen to act when none is named (`app.switchAccount`, the latest
+   * sign-in); undefined when none was chosen or it is no longer stored. Optional: without it
+   * the earliest signed in acts.
+   */
+  activeAccount?(): Promise<string | undefined>;
+  /** Records the account to act when none is named; called under {@link withLock}. */
+  setActiveAccount?(id: string | undefined): Promise<void>;
 }
 
 /**

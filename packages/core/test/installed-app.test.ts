@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountIdOf } from '@installed-oauth/sandbox';
@@ -97,7 +97,7 @@ describe('createInstalledApp(): several accounts', () => {
     const alice = await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
     const bob = await app().signIn({ strategy: agentStrategy({ login: BOB }) });
     expect((await app().accounts()).map((account) => account.email)).toEqual([ALICE, BOB]);
-    expect((await app().getCredentials()).id).toBe(ALICE_ID); // the earliest, by default
+    expect((await app().getCredentials()).id).toBe(BOB_ID); // the latest sign-in is active
     expect((await app().getCredentials({ account: BOB })).credentials.accessToken).toBe(
       bob.credentials.accessToken,
     );
@@ -113,6 +113,58 @@ describe('createInstalledApp(): several accounts', () => {
         client_id: sandbox.clientId,
       });
     }
+  });
+
+  it('acts as the active account: the latest sign-in, or the one switched to, kept in accounts.json', async () => {
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    await app().signIn({ strategy: agentStrategy({ login: BOB }) });
+    expect(await app().activeAccount()).toBe(BOB_ID);
+    const switched = await app().switchAccount(ALICE); // by e-mail address
+    expect([switched.id, switched.email]).toEqual([ALICE_ID, ALICE]);
+    // Another app over the same folder (another process) sees the choice.
+    expect(await app().activeAccount()).toBe(ALICE_ID);
+    expect((await app().getCredentials()).id).toBe(ALICE_ID);
+    expect(JSON.parse(await readFile(join(directory, 'accounts.json'), 'utf8'))).toEqual({
+      accounts: [ALICE_ID, BOB_ID],
+      active: ALICE_ID,
+    });
+    expect(await app().findAccount(BOB)).toBe(BOB_ID);
+    expect(await app().findAccount('nobody@example.com')).toBeUndefined();
+  });
+
+  it('falls back to the earliest signed in when the active account is signed out or its file removed', async () => {
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    await app().signIn({ strategy: agentStrategy({ login: BOB }) });
+    await app().signOut(); // the active one, Bob
+    expect(await app().activeAccount()).toBe(ALICE_ID);
+    await app().signIn({ strategy: agentStrategy({ login: BOB }) });
+    await rm(join(directory, `${BOB_ID}.json`)); // by hand
+    expect(await app().activeAccount()).toBe(ALICE_ID);
+  });
+
+  it('with a store that keeps no choice, the earliest acts and switchAccount says why it cannot', async () => {
+    const files = createFileAccountStore({ directory, clientSecrets });
+    const plain = createInstalledApp({
+      clientSecrets,
+      scopes: SCOPES,
+      store: { accounts: files.accounts, account: files.account, withLock: files.withLock },
+    });
+    await plain.signIn({ strategy: agentStrategy({ login: ALICE }) });
+    await plain.signIn({ strategy: agentStrategy({ login: BOB }) });
+    expect(await plain.activeAccount()).toBe(ALICE_ID);
+    await expect(plain.switchAccount(BOB)).rejects.toThrow(
+      'switchAccount(): the store keeps no active account (no setActiveAccount)',
+    );
+  });
+
+  it('switchAccount: a name nobody signed in with is REAUTHENTICATION_REQUIRED, not-signed-in', async () => {
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const error = await failure(app().switchAccount('nobody@example.com'));
+    expect([error.code, error.details.reason]).toEqual([
+      'REAUTHENTICATION_REQUIRED',
+      'not-signed-in',
+    ]);
+    expect(await app().activeAccount()).toBe(ALICE_ID);
   });
 
   it('keeps the stored refresh token of the same account when Google skips the consent screen', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertClientSecrets, type ClientSecrets } from '../client-secrets.js';
 import { invalidArgument } from '../errors.js';
@@ -35,6 +35,11 @@ export interface FileAccountStoreOptions {
 /** Account ids become file names: the ID token's `sub`, never a path. */
 const ACCOUNT_ID = /^[A-Za-z0-9_@+-][A-Za-z0-9._@+-]{0,254}$/;
 const INDEX = 'accounts.json';
+
+interface Index {
+  accounts: string[];
+  active?: string | undefined;
+}
 /** About the size of an account's file and the index written with it. */
 const PROBE_BYTES = 4096;
 
@@ -50,7 +55,8 @@ function checkAccountId(id: string): void {
  * Keeps several accounts' credentials in one folder, one `authorized_user` JSON file per
  * account (`<id>.json`, readable by google-auth-library and gcloud tools like a single
  * credentials file), with the guarantees of `createFileTokenStore` for each, one lock file
- * (`.lock`) for the whole folder, and `accounts.json`, the order in which accounts were added.
+ * (`.lock`) for the whole folder, and `accounts.json`: the order in which accounts were added,
+ * and the active account.
  *
  * @example
  * ```ts
@@ -67,6 +73,8 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
   storageOf(id: string): Promise<StorageKind | undefined>;
   /** Moves an account's secrets from its file into the secret store; true when it did. */
   moveSecrets(id: string): Promise<boolean>;
+  activeAccount(): Promise<string | undefined>;
+  setActiveAccount(id: string | undefined): Promise<void>;
 } {
   const { directory, clientSecrets } = options ?? {};
   if (typeof directory !== 'string' || directory === '')
@@ -79,21 +87,41 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
     return join(directory, `${id}.json`);
   };
 
-  async function readIndex(): Promise<string[]> {
+  /** `accounts.json`: the accounts in the order they were added, and the active one. */
+  async function readIndex(): Promise<Index> {
     const text = await readSmallFile(indexPath);
-    if (text === undefined) return [];
+    if (text === undefined) return { accounts: [] };
     try {
-      const ids = (JSON.parse(text) as { accounts?: unknown }).accounts;
-      return Array.isArray(ids) ? ids.filter((id) => typeof id === 'string') : [];
+      const { accounts: ids, active } = JSON.parse(text) as {
+        accounts?: unknown;
+        active?: unknown;
+      };
+      return {
+        accounts: Array.isArray(ids) ? ids.filter((id) => typeof id === 'string') : [],
+        active: typeof active === 'string' && ACCOUNT_ID.test(active) ? active : undefined,
+      };
     } catch {
-      return []; // only the order is lost; the files on disk still say which accounts exist
+      // Only the order and the choice are lost; the files on disk still say which accounts exist.
+      return { accounts: [] };
     }
   }
 
-  async function writeIndex(ids: string[]): Promise<void> {
-    await writePrivateFile(indexPath, `${JSON.stringify({ accounts: ids }, null, 2)}\n`, {
+  async function writeIndex(index: Index): Promise<void> {
+    await writePrivateFile(indexPath, `${JSON.stringify(index, null, 2)}\n`, {
       failure: 'The accounts themselves are unchanged.',
     });
+  }
+
+  /** The active account, when its file is still there (removed by hand: none is active). */
+  async function activeAccount(): Promise<string | undefined> {
+    const { active } = await readIndex();
+    if (active === undefined) return undefined;
+    return (await lstat(pathOf(active)).catch(() => undefined))?.isFile() ? active : undefined;
+  }
+
+  async function setActiveAccount(id: string | undefined): Promise<void> {
+    if (id !== undefined) checkAccountId(id);
+    await writeIndex({ accounts: await accounts(), active: id });
   }
 
   /** The accounts on disk, in the index's order; files the index does not know come last. */
@@ -110,7 +138,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
       .map((name) => name.slice(0, -'.json'.length))
       .filter((id) => ACCOUNT_ID.test(id))
       .sort();
-    const indexed = (await readIndex()).filter((id) => onDisk.includes(id));
+    const indexed = (await readIndex()).accounts.filter((id) => onDisk.includes(id));
     return [...indexed, ...onDisk.filter((id) => !indexed.includes(id))];
   }
 
@@ -129,11 +157,17 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
       async save(credentials) {
         await file.save(credentials);
         // A new account goes last: accounts() lists the ones the index does not know after it.
-        if (!(await readIndex()).includes(id)) await writeIndex(await accounts());
+        const index = await readIndex();
+        if (!index.accounts.includes(id))
+          await writeIndex({ ...index, accounts: await accounts() });
       },
       async delete() {
         await file.delete();
-        await writeIndex(await accounts());
+        const { active } = await readIndex();
+        await writeIndex({
+          accounts: await accounts(),
+          active: active === id ? undefined : active,
+        });
       },
       withLock: lockAll,
     };
@@ -183,5 +217,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
     accounts,
     account,
     withLock: lockAll,
+    activeAccount,
+    setActiveAccount,
   };
 }
