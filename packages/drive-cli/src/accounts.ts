@@ -1,5 +1,4 @@
 import { type Account, InstalledOAuthError, isInstalledOAuthError } from '@installed-oauth/core';
-import { readActiveAccount, writeActiveAccount } from './active-account.js';
 import type { Context } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { signIn } from './sign-in.js';
@@ -7,9 +6,8 @@ import { nameOf, neutralise, say } from './terminal-text.js';
 
 /** The id of the signed-in account `name` (an e-mail address or an id); exit 5 when none. */
 export async function accountNamed(context: Context, name: string): Promise<string> {
-  if ((await context.store.accounts()).includes(name)) return name;
-  const match = (await context.app.accounts()).find((account) => account.email === name);
-  if (match) return match.id;
+  const id = await context.app.findAccount(name);
+  if (id !== undefined) return id;
   throw new CliError(
     ExitCode.reauthenticationRequired,
     `Not signed in as ${neutralise(name)}.`,
@@ -19,31 +17,19 @@ export async function accountNamed(context: Context, name: string): Promise<stri
 
 /**
  * The account a command acts as: --account (or DRIVE_CLI_ACCOUNT) when given, which must be
- * signed in; else the active one; else the earliest signed in. Undefined when none is.
+ * signed in; else the active one (the latest signed in or switched to; else the earliest).
+ * Undefined when none is.
  */
 export async function selectedAccount(context: Context): Promise<string | undefined> {
   const { settings } = context;
   if (settings.account !== undefined) return accountNamed(context, settings.account);
-  const ids = await context.store.accounts();
-  const active = await readActiveAccount(settings);
-  return active && ids.includes(active) ? active : ids[0];
+  return context.app.activeAccount();
 }
 
 /** How the account `id` is named to the user: its e-mail address when it can be read. */
 export async function nameOfId(context: Context, id: string): Promise<string> {
   const account = (await context.app.accounts()).find((candidate) => candidate.id === id);
   return nameOf(account ?? { id, email: undefined });
-}
-
-/** After a logout: the earliest remaining account becomes active, and the user is told. */
-export async function settleActiveAccount(context: Context): Promise<void> {
-  const { settings, io } = context;
-  const ids = await context.store.accounts();
-  const active = await readActiveAccount(settings);
-  if (active && ids.includes(active)) return;
-  const [next] = ids;
-  await writeActiveAccount(settings, next);
-  if (next !== undefined) say(io, `${await nameOfId(context, next)} is now the active account.`);
 }
 
 /** "Not signed in", naming the command that fixes it. */

@@ -1,7 +1,6 @@
 import { lstat, rename } from 'node:fs/promises';
 import { accountOf } from '@installed-oauth/core';
 import { createFileAccountStore, createFileTokenStore } from '@installed-oauth/core/node';
-import { readActiveAccount, writeActiveAccount } from './active-account.js';
 import type { Context } from './context.js';
 import { unusableFile } from './credential-files.js';
 import { say } from './terminal-text.js';
@@ -37,7 +36,7 @@ export async function takeOverLegacyFile(
     const asFile = createFileAccountStore({ directory: settings.accountsDir, clientSecrets });
     if (!(await store.accounts()).includes(id)) await asFile.account(id).save(credentials);
     await legacy.delete();
-    if (!(await readActiveAccount(settings))) await writeActiveAccount(settings, id);
+    if (!(await store.activeAccount())) await store.setActiveAccount(id);
     say(
       io,
       `Moved the stored sign-in from ${settings.legacyCredentialsPath} to ${store.pathOf(id)}.`,

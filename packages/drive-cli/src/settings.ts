@@ -46,8 +46,6 @@ export interface Settings {
   configDir: string;
   /** One `authorized_user` file per account, named after the account's id. */
   accountsDir: string;
-  /** Which account is active: written by login and switch. */
-  activeAccountPath: string;
   /** Where drive-cli 0.x kept its one account; taken over on first use. */
   legacyCredentialsPath: string;
   /** --account or DRIVE_CLI_ACCOUNT: act as this account instead of the active one. */
@@ -170,7 +168,6 @@ export function resolveSettings(
     configDir,
     noInput: options.input === false || noInputFrom(env),
     accountsDir: join(configDir, 'accounts'),
-    activeAccountPath: join(configDir, 'active-account.json'),
     legacyCredentialsPath: join(configDir, 'credentials.json'),
     account: accountOption(options.account ?? env.DRIVE_CLI_ACCOUNT),
     allowInsecureTransport,

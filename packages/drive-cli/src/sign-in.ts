@@ -1,5 +1,4 @@
 import { type Account, InstalledOAuthError, isInstalledOAuthError } from '@installed-oauth/core';
-import { writeActiveAccount } from './active-account.js';
 import type { Context } from './context.js';
 import { storageOf, storageWords } from './credential-files.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -40,7 +39,7 @@ function timedOut(seconds: number, cause: InstalledOAuthError): InstalledOAuthEr
 }
 
 /**
- * Runs the browser sign-in, saves the account and makes it the active one. Ctrl-C cancels;
+ * Runs the browser sign-in; the app saves the account and makes it the active one. Ctrl-C cancels;
  * --timeout bounds the whole of it, the code exchange with Google included.
  */
 export async function signIn(
@@ -74,8 +73,7 @@ export async function signIn(
     chosen.stop();
     process.off('SIGINT', onInterrupt);
   }
-  await writeActiveAccount(settings, account.id);
-  return account;
+  return account; // saved, and made the active account, by the app
 }
 
 /** "Signed in as …. Credentials saved in/to …", for `login` and a first `ls`. */

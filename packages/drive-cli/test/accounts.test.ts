@@ -271,17 +271,24 @@ describe('the single-account layout of drive-cli 0.x', () => {
 });
 
 describe('no dead ends', () => {
-  it('a FIFO where the active account is kept is never waited on, and the next login replaces it', async () => {
+  it('a FIFO where the accounts and the active one are listed is never waited on: named, with the fix', async () => {
     const env = await signedInEnv(sandbox);
-    const active = join(String(env.DRIVE_CLI_CONFIG_DIR), 'active-account.json');
-    await rm(active);
-    execFileSync('mkfifo', [active]);
+    const index = join(String(env.DRIVE_CLI_CONFIG_DIR), 'accounts', 'accounts.json');
+    await rm(index);
+    execFileSync('mkfifo', [index]);
     const status = await runCli(['status', '--offline'], env);
-    expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/^\* sandbox\.user@example\.com \(active\)$/m);
+    expect(status.code).toBe(7);
+    expect(status.stderr).toContain(`drive-cli: Refusing ${index}: it is not a regular file.`);
+    expect(status.stderr).toContain('Remove it; the program writes a new one when it needs one.');
+    await rm(index);
+    // The account is still there (only the order and the choice were in the index)...
+    const again = await runCli(['status', '--offline'], env);
+    expect(again.stdout).toMatch(/^\* sandbox\.user@example\.com \(active\)$/m);
+    // ...and the next login writes the index anew.
     expect((await runCli(['login'], env)).code).toBe(0);
-    expect(JSON.parse(await readFile(active, 'utf8'))).toEqual({
-      account: accountIdOf(SANDBOX_USER),
+    expect(JSON.parse(await readFile(index, 'utf8'))).toEqual({
+      accounts: [accountIdOf(SANDBOX_USER)],
+      active: accountIdOf(SANDBOX_USER),
     });
   });
 

@@ -3,7 +3,7 @@
 // `run` called with its options. drive-cli.test.ts and the others spawn the built binary for
 // what only a process shows (exit codes, signals, terminals).
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { credentialStore, itWith, textSink, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
@@ -78,8 +78,10 @@ describe('login', () => {
       `Signed in as ${SANDBOX_USER}. Credentials saved to ${credentialsPath(env)}.`,
     );
     expect((await readStored(env)).type).toBe('authorized_user');
-    const active = JSON.parse(await readFile(context.settings.activeAccountPath, 'utf8'));
-    expect(active.account).toBe(basename(credentialsPath(env), '.json'));
+    const index = join(context.settings.accountsDir, 'accounts.json');
+    expect(JSON.parse(await readFile(index, 'utf8')).active).toBe(
+      basename(credentialsPath(env), '.json'),
+    );
   });
 });
 

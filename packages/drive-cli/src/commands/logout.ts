@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { nameOfId, selectedAccount, settleActiveAccount } from '../accounts.js';
+import { nameOfId, selectedAccount } from '../accounts.js';
 import type { Context } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { endForeignSignIn } from '../foreign-sign-in.js';
@@ -36,6 +36,7 @@ export async function run(context: Context, options: LogoutOptions): Promise<voi
     say(io, 'Not signed in; nothing to do.');
     return;
   }
+  const activeBefore = await context.app.activeAccount();
   let unreachable: string | undefined;
   for (const id of targets) {
     const name = await nameOfId(context, id);
@@ -56,7 +57,10 @@ export async function run(context: Context, options: LogoutOptions): Promise<voi
       say(io, SIGNED_OUT[result.revocation](`${name}${other}`, path));
     }
   }
-  await settleActiveAccount(context);
+  // Signing out of the active account makes the earliest remaining one active: say so.
+  const activeAfter = await context.app.activeAccount();
+  if (activeAfter !== undefined && activeAfter !== activeBefore)
+    say(io, `${await nameOfId(context, activeAfter)} is now the active account.`);
   if (unreachable !== undefined) {
     throw new CliError(
       ExitCode.network,

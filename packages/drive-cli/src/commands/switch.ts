@@ -1,8 +1,8 @@
+import { isInstalledOAuthError } from '@installed-oauth/core';
 import type { Command } from 'commander';
-import { accountNamed, nameOfId } from '../accounts.js';
-import { writeActiveAccount } from '../active-account.js';
 import type { Context } from '../context.js';
-import { say } from '../terminal-text.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { nameOf, neutralise, say } from '../terminal-text.js';
 import { defineCommand } from './command.js';
 
 export interface SwitchOptions {
@@ -12,9 +12,18 @@ export interface SwitchOptions {
 
 /** `drive-cli switch <account>`: make another signed-in account the active one. */
 export async function run(context: Context, options: SwitchOptions): Promise<void> {
-  const id = await accountNamed(context, options.target);
-  await writeActiveAccount(context.settings, id);
-  say(context.io, `${await nameOfId(context, id)} is now the active account.`);
+  let account: Awaited<ReturnType<Context['app']['switchAccount']>>;
+  try {
+    account = await context.app.switchAccount(options.target);
+  } catch (error) {
+    if (!isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED')) throw error;
+    throw new CliError(
+      ExitCode.reauthenticationRequired,
+      `Not signed in as ${neutralise(options.target)}.`,
+      'Run drive-cli login to sign in to that account; drive-cli status lists the signed-in ones.',
+    );
+  }
+  say(context.io, `${nameOf(account)} is now the active account.`);
 }
 
 export const switchCommand = defineCommand({
