@@ -150,6 +150,33 @@ function notSignedIn(account: string | undefined): InstalledOAuthError {
  * ```
  */
 export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
+  const state = appState(options);
+  return Object.freeze({
+    clientSecrets: state.clientSecrets,
+    scopes: state.scopes,
+    store: state.store,
+    signIn: (signInOptions: SignInOptions) => signIn(state, signInOptions),
+    getCredentials: (request?: GetCredentialsOptions) => getCredentials(state, request),
+    accounts: () => accounts(state),
+    activeAccount: () => activeAccount(state),
+    findAccount: async (account: string) =>
+      typeof account === 'string' && account !== '' ? resolve(state, account) : undefined,
+    switchAccount: (account: string) => switchAccount(state, account),
+    signOut: (request?: { account?: string | undefined }) => signOut(state, request),
+  });
+}
+
+/** What every operation of one app works with, checked once by {@link createInstalledApp}. */
+interface AppState {
+  readonly clientSecrets: ClientSecrets;
+  readonly scopes: readonly string[];
+  readonly store: AccountStore;
+  readonly fetch: FetchLike | undefined;
+  /** With `openid`, the ID token tells accounts apart; without, there is one, "default". */
+  readonly identifiesAccounts: boolean;
+}
+
+function appState(options: InstalledAppOptions): AppState {
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('createInstalledApp() takes an options object');
   const { clientSecrets, store, fetch } = options;
@@ -164,260 +191,273 @@ export function createInstalledApp(options: InstalledAppOptions): InstalledApp {
     throw invalidArgument('createInstalledApp(): "store" must be an AccountStore');
   }
   const scopes = Object.freeze([...options.scopes]);
-  const identifiesAccounts = scopes.includes('openid');
-
-  const toAccount = (id: string, credentials: Credentials): Account =>
-    Object.freeze({ id, email: accountOf(credentials)?.email, credentials });
-
-  async function activeAccount(): Promise<string | undefined> {
-    return (await store.activeAccount?.()) ?? (await store.accounts())[0];
-  }
-
-  /** The id of `account` (an id or an e-mail address), or of the active one. */
-  async function resolve(account: string | undefined): Promise<string | undefined> {
-    if (account === undefined) return activeAccount();
-    const ids = await store.accounts();
-    if (ids.includes(account)) return account;
-    for (const id of ids) {
-      const stored = await store
-        .account(id)
-        .load()
-        .catch(() => undefined);
-      if (stored && accountOf(stored)?.email === account) return id;
-    }
-    return undefined;
-  }
-
-  async function authorizeOnce(
-    signIn: SignInOptions,
-    extra: { prompt?: string; loginHint?: string | undefined; hasRefreshToken: boolean },
-  ): Promise<Credentials> {
-    return authorize({
-      clientSecrets,
-      scopes,
-      strategy: signIn.strategy,
-      signal: signIn.signal,
-      fetch,
-      hasRefreshToken: extra.hasRefreshToken,
-      ...(extra.prompt ? { prompt: extra.prompt } : {}),
-      ...(extra.loginHint ? { loginHint: extra.loginHint } : {}),
-    });
-  }
-
-  /**
-   * `renewDeadGrant`: the stored refresh token of the account is known to be dead, so the
-   * consent screen is asked for at once (Google then sends a new one) and the old is never kept.
-   */
-  async function signIn(signInOptions: SignInOptions, renewDeadGrant = false): Promise<Account> {
-    if (typeof signInOptions !== 'object' || signInOptions === null)
-      throw invalidArgument('signIn() takes an options object with a "strategy"');
-    // A store that cannot save says so now, before the user walks through the consent screen.
-    await store.checkWritable?.();
-    // Without an ID token, accounts cannot be told apart: always ask for consent, so that
-    // Google always sends a refresh token and none is ever paired with another account.
-    const anyStored = identifiesAccounts && (await store.accounts()).length > 0;
-    let credentials = await authorizeOnce(signInOptions, {
-      hasRefreshToken: anyStored && !renewDeadGrant,
-      loginHint: signInOptions.loginHint,
-    });
-    const identity = accountOf(credentials);
-    const id = identity?.id ?? DEFAULT_ACCOUNT;
-    if (!credentials.refreshToken) {
-      // Google skipped the consent screen (this account authorized the client before) and
-      // sent no refresh token: keep the stored one if it still works, else ask again, with
-      // the consent screen, which makes Google send a new one.
-      const kept = renewDeadGrant ? undefined : await storedRefreshTokenThatWorks(id, credentials);
-      credentials = kept ?? (await consentAgain(signInOptions, identity));
-    }
-    await store.withLock(async () => {
-      await store.account(id).save(credentials);
-      await store.setActiveAccount?.(id);
-    });
-    return toAccount(id, credentials);
-  }
-
-  /**
-   * `fresh` with the account's stored refresh token, once a refresh with it has succeeded;
-   * undefined when none is stored for that same account or the server no longer takes it (a
-   * "Testing" app's token after 7 days, a revoked grant). Keeping a dead one would end the
-   * sign-in with "signed in", then fail at the next use, round and round.
-   */
-  async function storedRefreshTokenThatWorks(
-    id: string,
-    fresh: Credentials,
-  ): Promise<Credentials | undefined> {
-    const stored = await store
-      .account(id)
-      .load()
-      .catch(() => undefined);
-    if (!stored?.refreshToken || accountOf(stored)?.id !== accountOf(fresh)?.id) return undefined;
-    try {
-      return await refreshCredentials({
-        clientSecrets,
-        credentials: { ...fresh, refreshToken: stored.refreshToken },
-        fetch,
-      });
-    } catch (error) {
-      if (isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED')) return undefined;
-      throw error;
-    }
-  }
-
-  async function consentAgain(
-    signInOptions: SignInOptions,
-    identity: AccountIdentity | undefined,
-  ): Promise<Credentials> {
-    const credentials = await authorizeOnce(signInOptions, {
-      prompt: 'consent',
-      loginHint: identity?.email ?? signInOptions.loginHint,
-      hasRefreshToken: false,
-    });
-    const second = accountOf(credentials);
-    if (second?.id !== identity?.id || !credentials.refreshToken) {
-      // These tokens are dropped, not revoked: they belong to that account's one grant with
-      // this client, and revoking them would end its sign-ins here and on other machines.
-      throw new InstalledOAuthError(
-        'AUTHORIZATION_FAILED',
-        second?.id !== identity?.id
-          ? 'The second sign-in, asked for to get a refresh token, was completed with another account.'
-          : 'The authorization server sent no refresh token, even with the consent screen.',
-        { hint: 'Sign in again and choose the same account both times.' },
-      );
-    }
-    return credentials;
-  }
-
-  /**
-   * The account `request.account` names (an id or an e-mail address; default the earliest)
-   * and what is stored for it. An id's own slot is read first, so that the common case costs
-   * one read and no listing of the accounts.
-   */
-  async function findStored(
-    request: GetCredentialsOptions,
-  ): Promise<{ id: string | undefined; stored: Credentials | undefined }> {
-    const named = request.account;
-    if (named !== undefined) {
-      let slot: ReturnType<AccountStore['account']> | undefined;
-      try {
-        slot = store.account(named);
-      } catch {
-        slot = undefined; // not the shape of an id here: an e-mail address, looked up below
-      }
-      const stored = slot ? await loadForUse(named, request) : undefined;
-      if (stored) return { id: named, stored };
-    }
-    const id = await resolve(named);
-    return { id, stored: id === undefined ? undefined : await loadForUse(id, request) };
-  }
-
-  async function getCredentials(request: GetCredentialsOptions = {}): Promise<Account> {
-    const { id, stored } = await findStored(request);
-    if (id === undefined || stored === undefined) {
-      if (request.signIn)
-        return signIn({ loginHint: request.account, ...request.signIn } as SignInOptions);
-      throw notSignedIn(request.account);
-    }
-    if (!request.forceRefresh && !isExpired(stored)) return toAccount(id, stored);
-    try {
-      const { credentials, unsaved } = await refreshUnderLock(store.account(id), stored, {
-        clientSecrets,
-        forceRefresh: request.forceRefresh,
-        fetch,
-      });
-      return unsaved
-        ? Object.freeze({ ...toAccount(id, credentials), unsaved })
-        : toAccount(id, credentials);
-    } catch (error) {
-      if (!request.signIn || !isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED'))
-        throw error;
-      return signIn({ loginHint: accountOf(stored)?.email, ...request.signIn }, true);
-    }
-  }
-
-  /** The stored credentials; undefined when a sign-in may replace an unusable file. */
-  async function loadForUse(
-    id: string,
-    request: GetCredentialsOptions,
-  ): Promise<Credentials | undefined> {
-    try {
-      return await store.account(id).load();
-    } catch (error) {
-      // Another client's file: only a sign-in with this client can replace it.
-      if (request.signIn && isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED'))
-        return undefined;
-      throw error;
-    }
-  }
-
-  async function accounts(): Promise<Account[]> {
-    const result: Account[] = [];
-    for (const id of await store.accounts()) {
-      const credentials = await store
-        .account(id)
-        .load()
-        .catch(() => undefined);
-      if (credentials) result.push(toAccount(id, credentials));
-    }
-    return result;
-  }
-
-  async function switchAccount(account: string): Promise<Account> {
-    if (typeof account !== 'string' || account === '')
-      throw invalidArgument('switchAccount() takes an account id or e-mail address');
-    const setActive = store.setActiveAccount?.bind(store);
-    if (!setActive)
-      throw invalidArgument(
-        'switchAccount(): the store keeps no active account (no setActiveAccount)',
-      );
-    const id = await resolve(account);
-    const credentials = id === undefined ? undefined : await store.account(id).load();
-    if (id === undefined || !credentials) throw notSignedIn(account);
-    await store.withLock(() => setActive(id));
-    return toAccount(id, credentials);
-  }
-
-  async function signOut(request: { account?: string | undefined } = {}): Promise<SignOutResult> {
-    const id = await resolve(request.account);
-    if (id === undefined) return { account: undefined, revocation: 'not-attempted' };
-    return store.withLock(async () => {
-      const slot = store.account(id);
-      let credentials: Credentials | undefined;
-      try {
-        credentials = await slot.load();
-      } catch (error) {
-        // A corrupt or foreign file is removed too: there is nothing in it to revoke with. One
-        // bound to another token endpoint is kept: with the right client file it can be revoked.
-        if (!isInstalledOAuthError(error)) throw error;
-        if (error.code === 'TOKEN_STORE_ERROR' || error.code === 'INVALID_CLIENT_SECRETS')
-          throw error;
-        await slot.delete();
-        return { account: id, revocation: 'not-attempted' as const };
-      }
-      if (!credentials) return { account: undefined, revocation: 'not-attempted' as const };
-      let result: SignOutResult;
-      try {
-        const { alreadyInvalid } = await revokeCredentials({ clientSecrets, credentials, fetch });
-        result = { account: id, revocation: alreadyInvalid ? 'already-invalid' : 'revoked' };
-      } catch (error) {
-        if (!isInstalledOAuthError(error)) throw error;
-        result = { account: id, revocation: 'failed', error };
-      }
-      await slot.delete();
-      return result;
-    });
-  }
-
   return Object.freeze({
     clientSecrets,
     scopes,
     store,
-    signIn,
-    getCredentials,
-    accounts,
-    activeAccount,
-    findAccount: async (account: string) =>
-      typeof account === 'string' && account !== '' ? resolve(account) : undefined,
-    switchAccount,
-    signOut,
+    fetch,
+    identifiesAccounts: scopes.includes('openid'),
+  });
+}
+
+function toAccount(id: string, credentials: Credentials): Account {
+  return Object.freeze({ id, email: accountOf(credentials)?.email, credentials });
+}
+
+async function activeAccount(state: AppState): Promise<string | undefined> {
+  return (await state.store.activeAccount?.()) ?? (await state.store.accounts())[0];
+}
+
+/** The id of `account` (an id or an e-mail address), or of the active one. */
+async function resolve(state: AppState, account: string | undefined): Promise<string | undefined> {
+  if (account === undefined) return activeAccount(state);
+  const ids = await state.store.accounts();
+  if (ids.includes(account)) return account;
+  for (const id of ids) {
+    const stored = await state.store
+      .account(id)
+      .load()
+      .catch(() => undefined);
+    if (stored && accountOf(stored)?.email === account) return id;
+  }
+  return undefined;
+}
+
+async function authorizeOnce(
+  state: AppState,
+  signIn: SignInOptions,
+  extra: { prompt?: string; loginHint?: string | undefined; hasRefreshToken: boolean },
+): Promise<Credentials> {
+  return authorize({
+    clientSecrets: state.clientSecrets,
+    scopes: state.scopes,
+    strategy: signIn.strategy,
+    signal: signIn.signal,
+    fetch: state.fetch,
+    hasRefreshToken: extra.hasRefreshToken,
+    ...(extra.prompt ? { prompt: extra.prompt } : {}),
+    ...(extra.loginHint ? { loginHint: extra.loginHint } : {}),
+  });
+}
+
+/**
+ * `renewDeadGrant`: the stored refresh token of the account is known to be dead, so the
+ * consent screen is asked for at once (Google then sends a new one) and the old is never kept.
+ */
+async function signIn(
+  state: AppState,
+  signInOptions: SignInOptions,
+  renewDeadGrant = false,
+): Promise<Account> {
+  if (typeof signInOptions !== 'object' || signInOptions === null)
+    throw invalidArgument('signIn() takes an options object with a "strategy"');
+  // A store that cannot save says so now, before the user walks through the consent screen.
+  await state.store.checkWritable?.();
+  // Without an ID token, accounts cannot be told apart: always ask for consent, so that
+  // Google always sends a refresh token and none is ever paired with another account.
+  const anyStored = state.identifiesAccounts && (await state.store.accounts()).length > 0;
+  let credentials = await authorizeOnce(state, signInOptions, {
+    hasRefreshToken: anyStored && !renewDeadGrant,
+    loginHint: signInOptions.loginHint,
+  });
+  const identity = accountOf(credentials);
+  const id = identity?.id ?? DEFAULT_ACCOUNT;
+  if (!credentials.refreshToken) {
+    // Google skipped the consent screen (this account authorized the client before) and
+    // sent no refresh token: keep the stored one if it still works, else ask again, with
+    // the consent screen, which makes Google send a new one.
+    const kept = renewDeadGrant
+      ? undefined
+      : await storedRefreshTokenThatWorks(state, id, credentials);
+    credentials = kept ?? (await consentAgain(state, signInOptions, identity));
+  }
+  await state.store.withLock(async () => {
+    await state.store.account(id).save(credentials);
+    await state.store.setActiveAccount?.(id);
+  });
+  return toAccount(id, credentials);
+}
+
+/**
+ * `fresh` with the account's stored refresh token, once a refresh with it has succeeded;
+ * undefined when none is stored for that same account or the server no longer takes it (a
+ * "Testing" app's token after 7 days, a revoked grant). Keeping a dead one would end the
+ * sign-in with "signed in", then fail at the next use, round and round.
+ */
+async function storedRefreshTokenThatWorks(
+  state: AppState,
+  id: string,
+  fresh: Credentials,
+): Promise<Credentials | undefined> {
+  const stored = await state.store
+    .account(id)
+    .load()
+    .catch(() => undefined);
+  if (!stored?.refreshToken || accountOf(stored)?.id !== accountOf(fresh)?.id) return undefined;
+  try {
+    return await refreshCredentials({
+      clientSecrets: state.clientSecrets,
+      credentials: { ...fresh, refreshToken: stored.refreshToken },
+      fetch: state.fetch,
+    });
+  } catch (error) {
+    if (isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED')) return undefined;
+    throw error;
+  }
+}
+
+async function consentAgain(
+  state: AppState,
+  signInOptions: SignInOptions,
+  identity: AccountIdentity | undefined,
+): Promise<Credentials> {
+  const credentials = await authorizeOnce(state, signInOptions, {
+    prompt: 'consent',
+    loginHint: identity?.email ?? signInOptions.loginHint,
+    hasRefreshToken: false,
+  });
+  const second = accountOf(credentials);
+  if (second?.id !== identity?.id || !credentials.refreshToken) {
+    // These tokens are dropped, not revoked: they belong to that account's one grant with
+    // this client, and revoking them would end its sign-ins here and on other machines.
+    throw new InstalledOAuthError(
+      'AUTHORIZATION_FAILED',
+      second?.id !== identity?.id
+        ? 'The second sign-in, asked for to get a refresh token, was completed with another account.'
+        : 'The authorization server sent no refresh token, even with the consent screen.',
+      { hint: 'Sign in again and choose the same account both times.' },
+    );
+  }
+  return credentials;
+}
+
+/**
+ * The account `request.account` names (an id or an e-mail address; default the earliest)
+ * and what is stored for it. An id's own slot is read first, so that the common case costs
+ * one read and no listing of the accounts.
+ */
+async function findStored(
+  state: AppState,
+  request: GetCredentialsOptions,
+): Promise<{ id: string | undefined; stored: Credentials | undefined }> {
+  const named = request.account;
+  if (named !== undefined) {
+    let slot: ReturnType<AccountStore['account']> | undefined;
+    try {
+      slot = state.store.account(named);
+    } catch {
+      slot = undefined; // not the shape of an id here: an e-mail address, looked up below
+    }
+    const stored = slot ? await loadForUse(state, named, request) : undefined;
+    if (stored) return { id: named, stored };
+  }
+  const id = await resolve(state, named);
+  return { id, stored: id === undefined ? undefined : await loadForUse(state, id, request) };
+}
+
+async function getCredentials(
+  state: AppState,
+  request: GetCredentialsOptions = {},
+): Promise<Account> {
+  const { id, stored } = await findStored(state, request);
+  if (id === undefined || stored === undefined) {
+    if (request.signIn)
+      return signIn(state, { loginHint: request.account, ...request.signIn } as SignInOptions);
+    throw notSignedIn(request.account);
+  }
+  if (!request.forceRefresh && !isExpired(stored)) return toAccount(id, stored);
+  try {
+    const { credentials, unsaved } = await refreshUnderLock(state.store.account(id), stored, {
+      clientSecrets: state.clientSecrets,
+      forceRefresh: request.forceRefresh,
+      fetch: state.fetch,
+    });
+    return unsaved
+      ? Object.freeze({ ...toAccount(id, credentials), unsaved })
+      : toAccount(id, credentials);
+  } catch (error) {
+    if (!request.signIn || !isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED')) throw error;
+    return signIn(state, { loginHint: accountOf(stored)?.email, ...request.signIn }, true);
+  }
+}
+
+/** The stored credentials; undefined when a sign-in may replace an unusable file. */
+async function loadForUse(
+  state: AppState,
+  id: string,
+  request: GetCredentialsOptions,
+): Promise<Credentials | undefined> {
+  try {
+    return await state.store.account(id).load();
+  } catch (error) {
+    // Another client's file: only a sign-in with this client can replace it.
+    if (request.signIn && isInstalledOAuthError(error, 'REAUTHENTICATION_REQUIRED'))
+      return undefined;
+    throw error;
+  }
+}
+
+async function accounts(state: AppState): Promise<Account[]> {
+  const result: Account[] = [];
+  for (const id of await state.store.accounts()) {
+    const credentials = await state.store
+      .account(id)
+      .load()
+      .catch(() => undefined);
+    if (credentials) result.push(toAccount(id, credentials));
+  }
+  return result;
+}
+
+async function switchAccount(state: AppState, account: string): Promise<Account> {
+  if (typeof account !== 'string' || account === '')
+    throw invalidArgument('switchAccount() takes an account id or e-mail address');
+  const setActive = state.store.setActiveAccount?.bind(state.store);
+  if (!setActive)
+    throw invalidArgument(
+      'switchAccount(): the store keeps no active account (no setActiveAccount)',
+    );
+  const id = await resolve(state, account);
+  const credentials = id === undefined ? undefined : await state.store.account(id).load();
+  if (id === undefined || !credentials) throw notSignedIn(account);
+  await state.store.withLock(() => setActive(id));
+  return toAccount(id, credentials);
+}
+
+async function signOut(
+  state: AppState,
+  request: { account?: string | undefined } = {},
+): Promise<SignOutResult> {
+  const id = await resolve(state, request.account);
+  if (id === undefined) return { account: undefined, revocation: 'not-attempted' };
+  return state.store.withLock(async () => {
+    const slot = state.store.account(id);
+    let credentials: Credentials | undefined;
+    try {
+      credentials = await slot.load();
+    } catch (error) {
+      // A corrupt or foreign file is removed too: there is nothing in it to revoke with. One
+      // bound to another token endpoint is kept: with the right client file it can be revoked.
+      if (!isInstalledOAuthError(error)) throw error;
+      if (error.code === 'TOKEN_STORE_ERROR' || error.code === 'INVALID_CLIENT_SECRETS')
+        throw error;
+      await slot.delete();
+      return { account: id, revocation: 'not-attempted' as const };
+    }
+    if (!credentials) return { account: undefined, revocation: 'not-attempted' as const };
+    let result: SignOutResult;
+    try {
+      const { alreadyInvalid } = await revokeCredentials({
+        clientSecrets: state.clientSecrets,
+        credentials,
+        fetch: state.fetch,
+      });
+      result = { account: id, revocation: alreadyInvalid ? 'already-invalid' : 'revoked' };
+    } catch (error) {
+      if (!isInstalledOAuthError(error)) throw error;
+      result = { account: id, revocation: 'failed', error };
+    }
+    await slot.delete();
+    return result;
   });
 }
