@@ -17,6 +17,7 @@ import type { Io } from './io.js';
 import { takeOverLegacyFile } from './legacy-file.js';
 import { proxyAwareFetch } from './network.js';
 import { SCOPES, type Settings } from './settings.js';
+import { withSystemCertificates } from './system-certificates.js';
 import { neutralise, say } from './terminal-text.js';
 
 /** What every command works with: the settings, the signed-in program and its store. */
@@ -105,7 +106,15 @@ export async function openContext(
       return newAccountStorage;
     },
   });
-  const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store, fetch });
+  const app = createInstalledApp({
+    clientSecrets,
+    scopes: SCOPES,
+    store,
+    // A token request refused on an untrusted certificate is tried again with the system's.
+    fetch: withSystemCertificates(
+      fetch ?? ((url, init) => globalThis.fetch(url, init as RequestInit)),
+    ),
+  });
   const context = { settings, io, clientSecrets, app, store, fetch };
   await takeOverLegacyFile(context, options.replaceUnusableLegacyFile === true);
   return context;

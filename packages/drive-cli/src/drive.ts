@@ -1,6 +1,7 @@
 import type { FetchLike } from '@installed-oauth/core';
 import { untrustedCertificateError } from '@installed-oauth/core';
 import { CliError, ExitCode } from './exit-codes.js';
+import { isUntrustedCertificate, trustSystemCertificates } from './system-certificates.js';
 import { neutralise } from './terminal-text.js';
 
 export interface DriveFile {
@@ -166,6 +167,8 @@ export async function listFiles(request: ListRequest): Promise<FileList> {
     } while (pageToken && files.length < request.limit);
     return { ...response, files: files.slice(0, request.limit) };
   } catch (error) {
+    // A company proxy's certificate: tried once more with the system's certificates added.
+    if (isUntrustedCertificate(error) && trustSystemCertificates()) return listFiles(request);
     throw driveError(error, request.apiRoot);
   }
 }

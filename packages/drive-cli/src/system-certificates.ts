@@ -1,0 +1,47 @@
+import tls from 'node:tls';
+import { type FetchLike, untrustedCertificateError } from '@installed-oauth/core';
+
+/** Node 22.19 / 24.5 and later: what adding the system's certificates takes. */
+interface TlsWithSystemStore {
+  getCACertificates?(kind: 'default' | 'system'): string[];
+  setDefaultCACertificates?(certificates: string[]): void;
+}
+
+let added = false;
+
+/**
+ * Adds the operating system's trusted certificates to Node's own, once, where Node can (22.19 /
+ * 24.5 and later): a company's root certificate, installed by its IT for a proxy that inspects
+ * HTTPS, is then trusted as the browser trusts it. Called only after a request failed on an
+ * untrusted certificate, since reading the system's store takes 50–70 ms, too long for every
+ * start. True when the certificates were added now (so a retry may succeed).
+ */
+export function trustSystemCertificates(): boolean {
+  const { getCACertificates, setDefaultCACertificates } = tls as unknown as TlsWithSystemStore;
+  if (added || !getCACertificates || !setDefaultCACertificates) return false;
+  added = true;
+  // "default" is Node's bundled store plus NODE_EXTRA_CA_CERTS: both stay trusted.
+  const certificates = new Set([...getCACertificates('default'), ...getCACertificates('system')]);
+  setDefaultCACertificates([...certificates]);
+  return true;
+}
+
+/** Whether `error` is a request refused on a certificate Node does not trust. */
+export function isUntrustedCertificate(error: unknown): boolean {
+  return untrustedCertificateError(error, '', '') !== undefined;
+}
+
+/**
+ * `send`, retried once with the system's certificates added when it fails on a certificate
+ * Node does not trust (see {@link trustSystemCertificates}).
+ */
+export function withSystemCertificates(send: FetchLike): FetchLike {
+  return async (url, init) => {
+    try {
+      return await send(url, init);
+    } catch (error) {
+      if (!isUntrustedCertificate(error) || !trustSystemCertificates()) throw error;
+      return send(url, init);
+    }
+  };
+}
