@@ -168,7 +168,8 @@ export async function listFiles(request: ListRequest): Promise<FileList> {
     return { ...response, files: files.slice(0, request.limit) };
   } catch (error) {
     // A company proxy's certificate: tried once more with the system's certificates added.
-    if (isUntrustedCertificate(error) && trustSystemCertificates()) return listFiles(request);
+    if (isUntrustedCertificate(error) && (await trustSystemCertificates()))
+      return listFiles(request);
     throw driveError(error, request.apiRoot);
   }
 }

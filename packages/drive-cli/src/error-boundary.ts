@@ -1,6 +1,7 @@
 import { InstalledOAuthError, type InstalledOAuthErrorCode } from '@installed-oauth/core';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { Io } from './io.js';
+import { systemCertificatesAdded } from './system-certificates.js';
 import { neutraliseLines } from './terminal-text.js';
 
 export const BUG_REPORT_URL = 'https://github.com/installed-oauth/installed-oauth/issues';
@@ -41,6 +42,9 @@ function hintOf(error: InstalledOAuthError): string | undefined {
   // per account and client, shared with every other sign-in of that account).
   if (error.code === 'SCOPES_NOT_GRANTED')
     return 'drive-cli needs it to list your files. Nothing stored here changed: run drive-cli login again and leave that box ticked.';
+  // drive-cli added the system's certificates already (Node ≥ 22.19): they did not include it.
+  if (error.details.reason === 'untrusted-certificate' && systemCertificatesAdded())
+    return "drive-cli already trusts the operating system's certificates here, and your company's root certificate is not among them: set NODE_EXTRA_CA_CERTS to it (a PEM file), or ask IT to install it in the system's store.";
   if (error.code === 'INVALID_CLIENT_SECRETS' && error.details.reason === 'other-endpoint')
     return 'Use the client_secret.json this account signed in with. If you downloaded it again on purpose, run drive-cli login to replace the credentials.';
   return error.hint;

@@ -1,4 +1,3 @@
-import tls from 'node:tls';
 import { type FetchLike, untrustedCertificateError } from '@installed-oauth/core';
 
 /** Node 22.19 / 24.5 and later: what adding the system's certificates takes. */
@@ -13,17 +12,25 @@ let added = false;
  * Adds the operating system's trusted certificates to Node's own, once, where Node can (22.19 /
  * 24.5 and later): a company's root certificate, installed by its IT for a proxy that inspects
  * HTTPS, is then trusted as the browser trusts it. Called only after a request failed on an
- * untrusted certificate, since reading the system's store takes 50–70 ms, too long for every
- * start. True when the certificates were added now (so a retry may succeed).
+ * untrusted certificate, since reading the system's store takes 50–70 ms (and loading
+ * `node:tls` ~4 ms), too long for every start. True when the certificates were added now (so
+ * a retry may succeed).
  */
-export function trustSystemCertificates(): boolean {
-  const { getCACertificates, setDefaultCACertificates } = tls as unknown as TlsWithSystemStore;
+export async function trustSystemCertificates(): Promise<boolean> {
+  if (added) return false;
+  const tls = (await import('node:tls')).default as unknown as TlsWithSystemStore;
+  const { getCACertificates, setDefaultCACertificates } = tls;
   if (added || !getCACertificates || !setDefaultCACertificates) return false;
   added = true;
   // "default" is Node's bundled store plus NODE_EXTRA_CA_CERTS: both stay trusted.
   const certificates = new Set([...getCACertificates('default'), ...getCACertificates('system')]);
   setDefaultCACertificates([...certificates]);
   return true;
+}
+
+/** Whether this run already trusts the system's certificates (then they did not help). */
+export function systemCertificatesAdded(): boolean {
+  return added;
 }
 
 /** Whether `error` is a request refused on a certificate Node does not trust. */
@@ -40,7 +47,7 @@ export function withSystemCertificates(send: FetchLike): FetchLike {
     try {
       return await send(url, init);
     } catch (error) {
-      if (!isUntrustedCertificate(error) || !trustSystemCertificates()) throw error;
+      if (!isUntrustedCertificate(error) || !(await trustSystemCertificates())) throw error;
       return send(url, init);
     }
   };

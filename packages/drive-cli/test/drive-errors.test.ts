@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { consentAgentPath } from '@installed-oauth/sandbox';
 import { closedPort, startUntrustedHttpsServer, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
@@ -203,8 +204,15 @@ describe('behind a company proxy that inspects HTTPS', () => {
       expect(result.stderr).toContain(
         `drive-cli: Could not reach ${untrusted.origin} while listing Drive files: a certificate in the chain is not trusted by Node (DEPTH_ZERO_SELF_SIGNED_CERT) — probably a company proxy inspecting HTTPS.`,
       );
+      // Where Node can (22.19 / 24.5 and later) drive-cli has tried the system's certificates
+      // (system-certificates.test.ts), so the fix named is the company's certificate itself.
+      const systemStore =
+        typeof (tls as { setDefaultCACertificates?: unknown }).setDefaultCACertificates ===
+        'function';
       expect(result.stderr).toMatch(
-        /^ {2}Set NODE_EXTRA_CA_CERTS to your company's root certificate/m,
+        systemStore
+          ? /^ {2}drive-cli already trusts the operating system's certificates here, and your company's root certificate is not among them: set NODE_EXTRA_CA_CERTS to it/m
+          : /^ {2}Set NODE_EXTRA_CA_CERTS to your company's root certificate/m,
       );
       // The TLS handshake failed: no request, so no bearer token, reached the server.
       expect(requests).toEqual([]);

@@ -73,6 +73,11 @@ describe("a company proxy's certificate, installed in the system's store", () =>
     const refused = await runCli(['ls'], { ...driveOverProxy, ...(await systemStoreEnv(false)) });
     expect(refused.code).toBe(6);
     expect(refused.stderr).toContain('a certificate in the chain is not trusted by Node');
+    // They were tried: the fix named is the company's certificate itself.
+    expect(refused.stderr).toContain(
+      "drive-cli already trusts the operating system's certificates here, and your company's root certificate is not among them: set NODE_EXTRA_CA_CERTS to it",
+    );
+    expect(refused.stderr).not.toContain('NODE_USE_SYSTEM_CA');
   });
 
   itWith(systemStore)(
