@@ -31,10 +31,12 @@ it('pins every third-party action to a full commit, naming its release beside it
 
 it('takes the pnpm version from package.json alone, and tests before it publishes', async () => {
   const manifest = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8'));
-  expect(manifest.packageManager).toMatch(/^pnpm@\d+\.\d+\.\d+$/);
+  // Pinned to its tarball's SHA-512, which scripts/install-pnpm.mjs checks before installing.
+  expect(manifest.packageManager).toMatch(/^pnpm@\d+\.\d+\.\d+\+sha512\.[0-9a-f]{128}$/);
   for (const { text } of await workflowFiles()) {
     expect(text).not.toMatch(/pnpm@\d/);
-    expect(text).toContain(`require('./package.json').packageManager`);
+    expect(text).toContain('node scripts/install-pnpm.mjs');
+    expect(text).not.toMatch(/npm install -g/);
   }
   const release = (await workflowFiles()).find(({ name }) => name === 'release.yml')?.text ?? '';
   const order = ['pnpm install --frozen-lockfile', 'pnpm test', 'pnpm build', 'changeset publish'];
@@ -115,7 +117,7 @@ describe('what a compromised development dependency could reach', () => {
     });
     const runs = publish.steps.flatMap((step) => (step.run ? [step.run] : []));
     expect(runs).toEqual([
-      `npm install -g "$(node -p "require('./package.json').packageManager")"`,
+      'node scripts/install-pnpm.mjs',
       'pnpm install --frozen-lockfile --ignore-scripts',
       'pnpm build',
     ]);
