@@ -101,13 +101,17 @@ export type KeyringStatus =
  * Service can keep anything).
  */
 export async function statusOver(makeEntry: EntryFactory, service: string): Promise<KeyringStatus> {
+  // A name of its own per probe: two programs probing at once must not remove each other's.
+  let probe: Awaited<ReturnType<EntryFactory>> | undefined;
   try {
-    // A name of its own per probe: two programs probing at once must not remove each other's.
-    const probe = await makeEntry(service, `installed-oauth-probe-${randomUUID()}`);
+    probe = await makeEntry(service, `installed-oauth-probe-${randomUUID()}`);
     await probe.setPassword('probe');
     await probe.deleteCredential();
     return { available: true, name: keyringName() };
   } catch (error) {
+    // On Linux without a Secret Service the failed write stays in the kernel's key store
+    // (one entry per run, for ever): removed like a failed save.
+    await probe?.deleteCredential().catch(() => {});
     return {
       available: false,
       name: keyringName(),

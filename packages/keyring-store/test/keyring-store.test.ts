@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +13,26 @@ import {
 } from '@installed-oauth/core';
 import { createFileAccountStore } from '@installed-oauth/core/node';
 import { runConsentAgent } from '@installed-oauth/sandbox';
-import { credentialStore, failure, itWith, useSandbox } from '@installed-oauth/test-support';
+import {
+  credentialStore,
+  failure,
+  itWith,
+  type Need,
+  useSandbox,
+} from '@installed-oauth/test-support';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { AsyncEntry } from '@napi-rs/keyring';
 import { createKeyringAccountStore, keyringName, keyringStatus } from '../src/index.js';
 import { keyringHint, secretStoreOver, statusOver } from '../src/keyring.js';
+
+/** Linux's key store, listed in /proc/keys: where the binding's writes land without a Secret Service. */
+const kernelKeys = itWith({
+  get missing() {
+    return process.platform === 'linux' && existsSync('/proc/keys')
+      ? ''
+      : "needs Linux's /proc/keys";
+  },
+} satisfies Need);
 
 const run = promisify(execFile);
 const withStore = itWith(credentialStore);
@@ -154,6 +170,27 @@ describe('without a credential store', () => {
     for (const platform of ['linux', 'darwin', 'win32'] as const)
       expect(keyringHint(platform)).toMatch(/or use the file store\.$/);
   });
+
+  kernelKeys(
+    "leaves nothing in the kernel's key store when the probe or a save fails (no Secret Service)",
+    async () => {
+      // Without a Secret Service the binding keeps what it was given in the kernel's key store
+      // although the write failed; keyring-store removes it (the kernel then collects it).
+      const service = `installed-oauth-kernel-${process.pid}-${Date.now()}`;
+      const program = fileURLToPath(new URL('./fixtures/no-keyring.mjs', import.meta.url));
+      const env = { PATH: process.env.PATH, HOME: await mkdtemp(join(tmpdir(), 'no-bus-')) };
+      for (const what of ['status', 'save'])
+        await run(process.execPath, [program, what, service], { env });
+      const left = async () =>
+        (await readFile('/proc/keys', 'utf8'))
+          .split('\n')
+          .filter((line) => line.includes(`@${service}:`));
+      // Removed keys are collected by the kernel a moment later: wait for that, bounded.
+      for (let waited = 0; (await left()).length > 0 && waited < 60_000; waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await left()).toEqual([]);
+    },
+  );
 
   it('says so, with what to do, when no Secret Service answers (a session without a bus)', async () => {
     if (process.platform !== 'linux') return;
