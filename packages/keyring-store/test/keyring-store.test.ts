@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,12 +25,35 @@ import { AsyncEntry } from '@napi-rs/keyring';
 import { createKeyringAccountStore, keyringName, keyringStatus } from '../src/index.js';
 import { keyringHint, secretStoreOver, statusOver } from '../src/keyring.js';
 
-/** Linux's key store, listed in /proc/keys: where the binding's writes land without a Secret Service. */
+/**
+ * Whether a kernel copy can be removed at all here: without a Secret Service, the binding's
+ * `deleteCredential()` removes what a failed write left in Linux's key store on Node 20, and
+ * fails (AccessDenied) on Node 22 and later, leaving it. Asked of the binding itself, in a
+ * process with no session bus.
+ */
+let kernelCopiesRemovable: string | undefined;
 const kernelKeys = itWith({
   get missing() {
-    return process.platform === 'linux' && existsSync('/proc/keys')
+    if (process.platform !== 'linux' || !existsSync('/proc/keys'))
+      return "needs Linux's /proc/keys";
+    kernelCopiesRemovable ??= execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { AsyncEntry } from '@napi-rs/keyring';
+         import { readFileSync } from 'node:fs';
+         const name = 'removable-' + process.pid;
+         const entry = new AsyncEntry('installed-oauth-capability', name);
+         await entry.setPassword('x').catch(() => {});
+         const removed = await entry.deleteCredential().then(() => true, () => false);
+         process.stdout.write(removed ? 'yes' : 'no');`,
+      ],
+      { env: { PATH: process.env.PATH }, encoding: 'utf8' },
+    );
+    return kernelCopiesRemovable === 'yes'
       ? ''
-      : "needs Linux's /proc/keys";
+      : 'needs a keyring binding that can remove its kernel copies without a Secret Service (on this Node its deleteCredential fails)';
   },
 } satisfies Need);
 
