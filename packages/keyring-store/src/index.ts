@@ -12,9 +12,14 @@ export { keyringName } from './keyring.js';
 // The native binding loads on first use: importing this package costs a program nothing until
 // it touches the keyring.
 let binding: Promise<typeof import('@napi-rs/keyring')> | undefined;
+// On Linux the binding would fall back to the kernel's key store when no Secret Service
+// answers: a store that forgets everything at logout or reboot, and that kept a failed write's
+// tokens where they could not always be removed. Entries are pinned to the Secret Service, so
+// without one every use fails, and says so, and nothing is written anywhere.
+const ENTRY_OPTIONS = { linux: { store: 'secret-service' } } as const;
 const asyncEntry = async (service: string, user: string) => {
   binding ??= import('@napi-rs/keyring');
-  return new (await binding).AsyncEntry(service, user);
+  return new (await binding).AsyncEntry(service, user, ENTRY_OPTIONS);
 };
 
 export interface KeyringSecretStoreOptions {

@@ -62,23 +62,15 @@ export function secretStoreOver(
       attempt('read from', async () => {
         const value = await (await entry(key)).getPassword();
         if (value !== null && value !== undefined) return value;
-        // Nothing there, or a store that does not answer (on Linux the kernel's key cache
-        // answers reads without a Secret Service): only a write tells them apart.
+        // Nothing there, or a store that finds nothing because it cannot keep anything: only a
+        // write tells them apart.
         const status = await statusOver(makeEntry, options.service);
         if (!status.available) throw new Error(status.reason);
         return undefined;
       }),
     set: (key, value) =>
       attempt('save in', async () => {
-        const target = await entry(key);
-        try {
-          await target.setPassword(value);
-        } catch (error) {
-          // On Linux without a Secret Service the binding may keep the value in the kernel's
-          // key cache although the write failed: remove it, so no token stays behind there.
-          await target.deleteCredential().catch(() => {});
-          throw error;
-        }
+        await (await entry(key)).setPassword(value);
       }),
     delete: (key) =>
       attempt('delete from', async () => {
@@ -97,21 +89,16 @@ export type KeyringStatus =
 
 /**
  * Whether the credential store works, found by saving and removing a probe entry (reading is
- * not enough: on Linux a read can be answered by the kernel's key cache while no Secret
- * Service can keep anything).
+ * not enough: a locked or absent store can answer a read with "nothing there").
  */
 export async function statusOver(makeEntry: EntryFactory, service: string): Promise<KeyringStatus> {
   // A name of its own per probe: two programs probing at once must not remove each other's.
-  let probe: Awaited<ReturnType<EntryFactory>> | undefined;
   try {
-    probe = await makeEntry(service, `installed-oauth-probe-${randomUUID()}`);
+    const probe = await makeEntry(service, `installed-oauth-probe-${randomUUID()}`);
     await probe.setPassword('probe');
     await probe.deleteCredential();
     return { available: true, name: keyringName() };
   } catch (error) {
-    // On Linux without a Secret Service the failed write stays in the kernel's key store
-    // (one entry per run, for ever): removed like a failed save.
-    await probe?.deleteCredential().catch(() => {});
     return {
       available: false,
       name: keyringName(),

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,35 +25,12 @@ import { AsyncEntry } from '@napi-rs/keyring';
 import { createKeyringAccountStore, keyringName, keyringStatus } from '../src/index.js';
 import { keyringHint, secretStoreOver, statusOver } from '../src/keyring.js';
 
-/**
- * Whether a kernel copy can be removed at all here: without a Secret Service, the binding's
- * `deleteCredential()` removes what a failed write left in Linux's key store on Node 20, and
- * fails (AccessDenied) on Node 22 and later, leaving it. Asked of the binding itself, in a
- * process with no session bus.
- */
-let kernelCopiesRemovable: string | undefined;
+/** Linux's list of the kernel's keys, where a keyring write that fell back would show. */
 const kernelKeys = itWith({
   get missing() {
-    if (process.platform !== 'linux' || !existsSync('/proc/keys'))
-      return "needs Linux's /proc/keys";
-    kernelCopiesRemovable ??= execFileSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { AsyncEntry } from '@napi-rs/keyring';
-         import { readFileSync } from 'node:fs';
-         const name = 'removable-' + process.pid;
-         const entry = new AsyncEntry('installed-oauth-capability', name);
-         await entry.setPassword('x').catch(() => {});
-         const removed = await entry.deleteCredential().then(() => true, () => false);
-         process.stdout.write(removed ? 'yes' : 'no');`,
-      ],
-      { env: { PATH: process.env.PATH }, encoding: 'utf8' },
-    );
-    return kernelCopiesRemovable === 'yes'
+    return process.platform === 'linux' && existsSync('/proc/keys')
       ? ''
-      : 'needs a keyring binding that can remove its kernel copies without a Secret Service (on this Node its deleteCredential fails)';
+      : "needs Linux's /proc/keys";
   },
 } satisfies Need);
 
@@ -195,10 +172,11 @@ describe('without a credential store', () => {
   });
 
   kernelKeys(
-    "leaves nothing in the kernel's key store when the probe or a save fails (no Secret Service)",
+    "writes nothing to the kernel's key store when there is no Secret Service (probe and save)",
     async () => {
-      // Without a Secret Service the binding keeps what it was given in the kernel's key store
-      // although the write failed; keyring-store removes it (the kernel then collects it).
+      // Left to itself the binding falls back to the kernel's key store without a Secret
+      // Service, keeping what a failed write was given (and on Node 22 and later it cannot
+      // remove it again); keyring-store's entries are pinned to the Secret Service.
       const service = `installed-oauth-kernel-${process.pid}-${Date.now()}`;
       const program = fileURLToPath(new URL('./fixtures/no-keyring.mjs', import.meta.url));
       const env = { PATH: process.env.PATH, HOME: await mkdtemp(join(tmpdir(), 'no-bus-')) };
@@ -208,7 +186,7 @@ describe('without a credential store', () => {
         (await readFile('/proc/keys', 'utf8'))
           .split('\n')
           .filter((line) => line.includes(`@${service}:`));
-      // Removed keys are collected by the kernel a moment later: wait for that, bounded.
+      // A removed key is collected by the kernel a moment later: wait for that, bounded.
       for (let waited = 0; (await left()).length > 0 && waited < 60_000; waited += 100)
         await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await left()).toEqual([]);
