@@ -15,14 +15,19 @@ function decodeBase64Url(text: string): string {
 }
 
 /**
- * The account the credentials belong to, from their ID token; undefined without one (ask for
- * the `openid` scope, and `email` for the address). The claims are read without checking the
+ * The account the credentials belong to, from their ID token, else from the identity a store
+ * kept in its place ({@link Credentials.account}); undefined without either (ask for the
+ * `openid` scope, and `email` for the address). The claims are read without checking the
  * token's signature: the token came straight from the token endpoint over TLS, in the same
  * response as the access token, and the claims here only name accounts and tell them apart;
  * they authorize nothing.
  */
 export function accountOf(credentials: Credentials): AccountIdentity | undefined {
-  const payload = credentials?.idToken?.split('.')[1];
+  return fromIdToken(credentials?.idToken) ?? credentials?.account;
+}
+
+function fromIdToken(idToken: string | undefined): AccountIdentity | undefined {
+  const payload = idToken?.split('.')[1];
   if (!payload) return undefined;
   try {
     const claims = JSON.parse(decodeBase64Url(payload)) as Record<string, unknown>;

@@ -1,3 +1,4 @@
+import type { AccountIdentity } from './account.js';
 import { InstalledOAuthError } from './errors.js';
 import { describeScope } from './scope-descriptions.js';
 
@@ -12,6 +13,12 @@ export interface Credentials {
   readonly scopes: readonly string[];
   readonly tokenType: string;
   readonly idToken: string | undefined;
+  /**
+   * Who signed in, when the ID token is no longer kept: a store that keeps only the refresh
+   * token secret (the keyring) remembers the account's id and e-mail address instead. Read
+   * it with {@link accountOf}, which looks at the ID token first.
+   */
+  readonly account?: AccountIdentity | undefined;
 }
 
 /** The subset of a token endpoint response that credentials are made of. */
@@ -56,6 +63,7 @@ export function credentialsFromTokenResponse(
     ),
     tokenType: response.token_type ?? 'Bearer',
     idToken: response.id_token ?? previous?.idToken,
+    ...(previous?.account ? { account: previous.account } : {}),
   });
 }
 

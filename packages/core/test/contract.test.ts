@@ -219,6 +219,16 @@ describe('accountOf()', () => {
     expect(accountOf(withIdToken({ email: 'x@example.com' }))).toBeUndefined();
     expect(accountOf(withIdToken(undefined, '!!not-base64-json'))).toBeUndefined();
   });
+
+  it('falls back to the identity a store kept in place of the ID token', () => {
+    const kept = { id: '1170', email: 'zoë@example.com' };
+    expect(accountOf({ ...withIdToken({}), idToken: undefined, account: kept })).toEqual(kept);
+    // The ID token, when there is one, is what counts.
+    expect(accountOf({ ...withIdToken({ sub: '2280' }), account: kept })).toEqual({
+      id: '2280',
+      email: undefined,
+    });
+  });
 });
 
 describe('the contract rules', () => {

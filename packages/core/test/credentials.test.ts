@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { GoogleAuth, UserRefreshClient } from 'google-auth-library';
 import {
+  accountOf,
   assertScopesGranted,
   type Credentials,
   credentialsFromTokenResponse,
@@ -48,6 +49,15 @@ describe('credentials from a token response', () => {
     expect(refreshed.refreshToken).toBe('1//refresh');
     expect(refreshed.scopes).toEqual(credentials.scopes);
     expect(refreshed.accessToken).toBe('ya29.new');
+  });
+
+  it('keeps the account a store remembered when a refresh response brings no ID token', () => {
+    const account = { id: '1170', email: 'kai@example.com' };
+    const refreshed = credentialsFromTokenResponse(
+      { access_token: 'ya29.new', expires_in: 3600 },
+      { receivedAt: 0, previous: { ...credentials, idToken: undefined, account } },
+    );
+    expect(accountOf(refreshed)).toEqual(account);
   });
 
   it('counts a token expiring within the margin as expired', () => {

@@ -1,10 +1,12 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
+  accountOf,
   type ClientSecrets,
+  type Credentials,
   createInstalledApp,
   InstalledOAuthError,
   type SecretStore,
@@ -51,37 +53,82 @@ async function signInAlice(store: ReturnType<typeof createFileAccountStore>) {
 }
 
 describe('accounts whose secrets live in a secret store', () => {
-  it('keep no token in the file: only the client, endpoint, scopes, expiry and the account', async () => {
+  it('keep only the refresh token in the secret store; the file has the rest, without the ID token', async () => {
     const vault = memorySecrets();
     const store = createFileAccountStore({ directory, clientSecrets, secrets: vault.store });
     const account = await signInAlice(store);
-    const text = await readFile(store.pathOf(account.id), 'utf8');
+    const path = store.pathOf(account.id);
+    const text = await readFile(path, 'utf8');
     const { credentials } = account;
-    for (const secret of [credentials.refreshToken, credentials.accessToken, credentials.idToken])
+    for (const secret of [credentials.refreshToken, credentials.idToken, sandbox.clientSecret])
       expect(text).not.toContain(secret);
-    expect(text).not.toContain(sandbox.clientSecret);
     expect(JSON.parse(text)).toEqual({
       type: 'installed_oauth_metadata',
       secret_store: 'the test vault',
       client_id: sandbox.clientId,
       token_uri: sandbox.tokenEndpoint,
+      // The access token, dead within the hour, is kept with its expiry in the 0600 file.
+      token: credentials.accessToken,
       scopes,
       token_type: credentials.tokenType,
       expiry: new Date(credentials.expiresAt ?? 0).toISOString(),
       account: { id: account.id, email: ALICE },
     });
-    expect([...vault.values.keys()]).toEqual([account.id]);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    // The store's value is the refresh token and nothing else: small enough for every keyring.
+    expect([...vault.values]).toEqual([
+      [account.id, JSON.stringify({ refresh_token: credentials.refreshToken })],
+    ]);
     expect(await store.storageOf(account.id)).toBe('secret store');
 
-    // Another process (a new store over the same folder and vault) reads them back whole.
+    // Another process (a new store over the same folder and vault) reads them back whole; the
+    // account is known by the id and address the file names in place of the ID token.
     const again = createFileAccountStore({ directory, clientSecrets, secrets: vault.store });
-    expect(await again.account(account.id).load()).toEqual(credentials);
+    const loaded = await again.account(account.id).load();
+    expect(loaded).toEqual({
+      ...credentials,
+      idToken: undefined,
+      account: { id: account.id, email: ALICE },
+    });
+    expect(accountOf(loaded as Credentials)).toEqual({ id: account.id, email: ALICE });
     expect(await again.accounts()).toEqual([account.id]);
+    const app = createInstalledApp({ clientSecrets, scopes, store: again });
+    expect(await app.findAccount(ALICE)).toBe(account.id);
+    // A refresh keeps the account known, and the value still the refresh token alone.
+    const refreshed = await app.getCredentials({ forceRefresh: true });
+    expect(refreshed).toMatchObject({ id: account.id, email: ALICE });
+    expect(JSON.parse(vault.values.get(account.id) ?? '{}')).toEqual({
+      refresh_token: credentials.refreshToken,
+    });
 
     // Signing out removes the secret too.
-    await createInstalledApp({ clientSecrets, scopes, store: again }).signOut();
+    await app.signOut();
     expect(vault.values.size).toBe(0);
     expect(await again.accounts()).toEqual([]);
+  });
+
+  it('read a value written in the earlier form (all three tokens in the store), and write the new form at the next save', async () => {
+    const vault = memorySecrets();
+    const store = createFileAccountStore({ directory, clientSecrets, secrets: vault.store });
+    const account = await signInAlice(store);
+    const path = store.pathOf(account.id);
+    const { credentials } = account;
+    // As the earlier form left them: no token in the file, every token in the store.
+    const { token: _movedToStore, ...earlierFile } = JSON.parse(await readFile(path, 'utf8'));
+    await writeFile(path, JSON.stringify(earlierFile), { mode: 0o600 });
+    const earlierValue = {
+      refresh_token: credentials.refreshToken,
+      token: credentials.accessToken,
+      id_token: credentials.idToken,
+    };
+    vault.values.set(account.id, JSON.stringify(earlierValue));
+    expect(await store.account(account.id).load()).toEqual(credentials);
+
+    await store.account(account.id).save(credentials);
+    expect(JSON.parse(vault.values.get(account.id) ?? '{}')).toEqual({
+      refresh_token: credentials.refreshToken,
+    });
+    expect(JSON.parse(await readFile(path, 'utf8')).token).toBe(credentials.accessToken);
   });
 
   it('leave an authorized_user file as a file until asked to move its secrets', async () => {

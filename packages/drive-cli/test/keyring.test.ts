@@ -39,7 +39,7 @@ async function everythingOnDisk(env: NodeJS.ProcessEnv): Promise<string> {
 
 describe('tokens in the operating system keyring', () => {
   withKeyring(
-    'login keeps every token out of the config folder; ls and token work from other processes; logout removes the entry',
+    'login keeps the refresh token in the keyring alone, and no refresh or ID token in the config folder; ls and token work from other processes; logout removes the entry',
     async () => {
       const env = await keyringEnv();
       const login = await runCli(['login'], env);
@@ -49,16 +49,20 @@ describe('tokens in the operating system keyring', () => {
       );
       expect(login.stderr).not.toContain('No keyring');
       const secrets = JSON.parse((await keyringEntry().getPassword()) ?? '{}');
-      expect(secrets.refresh_token).toBeTruthy();
+      expect(Object.keys(secrets)).toEqual(['refresh_token']);
       const onDisk = await everythingOnDisk(env);
-      for (const secret of [secrets.refresh_token, secrets.token, secrets.id_token])
-        expect(onDisk).not.toContain(secret);
+      expect(onDisk).not.toContain(secrets.refresh_token);
+      expect(onDisk).not.toContain(sandbox.clientSecret);
+      expect(onDisk).not.toMatch(/"id_token"/);
+      // The access token, dead within the hour, is kept in the account's 0600 file.
+      const metadata = await readStored(env);
+      expect(metadata.type).toBe('installed_oauth_metadata');
 
       const ls = await runCli(['ls'], env);
       expect(ls.code).toBe(0);
       expect(ls.stdout.split('\n').length).toBeGreaterThan(2);
       const token = await runCli(['token'], env);
-      expect(token).toMatchObject({ code: 0, stdout: `${secrets.token}\n` });
+      expect(token).toMatchObject({ code: 0, stdout: `${metadata.token}\n` });
 
       const status = await runCli(['status', '--offline'], env);
       expect(status.stdout).toContain(

@@ -7,7 +7,7 @@ import {
 import { type KeyringStatus, secretStoreOver, statusOver } from './keyring.js';
 
 export type { KeyringStatus } from './keyring.js';
-export { keyringName } from './keyring.js';
+export { keyringName, MAX_VALUE_LENGTH } from './keyring.js';
 
 // The native binding loads on first use: importing this package costs a program nothing until
 // it touches the keyring.
@@ -65,10 +65,12 @@ export interface KeyringAccountStoreOptions {
 }
 
 /**
- * Several accounts, their refresh and access tokens in the operating system's credential
- * store, and only what is not secret in `<directory>/<account id>.json` (client id, token
- * endpoint, scopes, expiry, the account's id and e-mail address), so that accounts can be
- * listed without the keyring. Everything else is core's file account store: one lock for the
+ * Several accounts, each one's refresh token in the operating system's credential store and
+ * the rest in `<directory>/<account id>.json`, written 0600 (client id, token endpoint,
+ * scopes, the access token and its expiry, the account's id and e-mail address), so that
+ * accounts can be listed without the keyring. The refresh token is the one long-lived secret,
+ * and at most 512 characters, so the entry fits every platform's store (Windows keeps at most
+ * 1,280); the access token is dead within the hour; the ID token is not kept. Everything else is core's file account store: one lock for the
  * folder (a refresh is sent once however many processes need it), atomic writes, ownership
  * checks. Accounts already saved as `authorized_user` files are read and stay files until
  * `moveSecrets(id)`.

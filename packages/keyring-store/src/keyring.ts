@@ -27,6 +27,24 @@ export function keyringHint(platform: NodeJS.Platform = process.platform): strin
   return 'No Secret Service answered on the session bus (headless servers, containers and SSH sessions often have none), or it is locked: start or unlock one, such as gnome-keyring-daemon or KeePassXC, or use the file store.';
 }
 
+/**
+ * The longest value kept, in UTF-16 code units (a JavaScript string's length): the Windows
+ * Credential Manager keeps a password of at most 2,560 bytes, stored as UTF-16. Checked on
+ * every platform, so that what works on a Linux or macOS machine works on Windows too.
+ */
+export const MAX_VALUE_LENGTH = 1280;
+
+function tooLong(value: string): InstalledOAuthError {
+  return new InstalledOAuthError(
+    'TOKEN_STORE_ERROR',
+    `Cannot save in ${keyringName()}: the value is ${value.length} characters long, and the Windows Credential Manager keeps at most ${MAX_VALUE_LENGTH} (the limit is kept on every platform).`,
+    {
+      hint: 'Keep only the refresh token in the keyring, as the account stores do; anything larger belongs in a file.',
+      details: { length: value.length, maxLength: MAX_VALUE_LENGTH },
+    },
+  );
+}
+
 function keyringError(doing: string, error: unknown): InstalledOAuthError {
   // The platform's words (D-Bus, Keychain) reach a terminal: no control or format characters.
   const said = (error instanceof Error ? error.message : String(error)).replace(
@@ -53,6 +71,7 @@ export function secretStoreOver(
     try {
       return await operation();
     } catch (error) {
+      if (error instanceof InstalledOAuthError) throw error;
       throw keyringError(doing, error);
     }
   };
@@ -70,6 +89,7 @@ export function secretStoreOver(
       }),
     set: (key, value) =>
       attempt('save in', async () => {
+        if (value.length > MAX_VALUE_LENGTH) throw tooLong(value);
         await (await entry(key)).setPassword(value);
       }),
     delete: (key) =>

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,13 @@ import {
 } from '@installed-oauth/test-support';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { AsyncEntry } from '@napi-rs/keyring';
-import { createKeyringAccountStore, keyringName, keyringStatus } from '../src/index.js';
+import {
+  createKeyringAccountStore,
+  createKeyringSecretStore,
+  keyringName,
+  keyringStatus,
+  MAX_VALUE_LENGTH,
+} from '../src/index.js';
 import { keyringHint, secretStoreOver, statusOver } from '../src/keyring.js';
 
 /** Linux's list of the kernel's keys, where a keyring write that fell back would show. */
@@ -72,20 +78,26 @@ async function filesUnder(folder: string): Promise<string> {
 
 describe(`accounts in ${keyringName()}`, () => {
   withStore(
-    'keeps every token out of the files, and reads them back in a second process',
+    'keeps the refresh token in the keyring alone, and reads the account back in a second process',
     async () => {
       const store = createKeyringAccountStore({ directory, clientSecrets, service });
       const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store });
       const account = await app.signIn({ strategy: consentStrategy('kai@example.com') });
       const { refreshToken, accessToken, idToken } = account.credentials;
       const onDisk = await filesUnder(directory);
-      for (const secret of [refreshToken, accessToken, idToken])
-        expect(onDisk).not.toContain(secret);
+      for (const secret of [refreshToken, idToken]) expect(onDisk).not.toContain(secret);
+      // The access token, dead within the hour, is in the account's file, which is 0600.
+      const path = store.pathOf(account.id);
+      expect(JSON.parse(await readFile(path, 'utf8')).token).toBe(accessToken);
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
       expect(await store.storageOf(account.id)).toBe('secret store');
 
-      // The entry, as the keyring itself shows it: service, "<client id>/<account id>".
+      // The entry, as the keyring itself shows it: service, "<client id>/<account id>", and
+      // the refresh token as its only content.
       const entry = new AsyncEntry(service, `${clientSecrets.clientId}/${account.id}`);
-      expect(JSON.parse((await entry.getPassword()) ?? '{}').refresh_token).toBe(refreshToken);
+      expect(JSON.parse((await entry.getPassword()) ?? '{}')).toEqual({
+        refresh_token: refreshToken,
+      });
 
       // Another process, with its own store over the same folder and keyring.
       const program = fileURLToPath(new URL('./fixtures/read-account.mjs', import.meta.url));
@@ -144,6 +156,70 @@ describe(`accounts in ${keyringName()}`, () => {
     );
     await createInstalledApp({ clientSecrets, scopes: SCOPES, store }).signOut();
   });
+
+  withStore(
+    'keeps a refresh token of the largest size Google documents, and refuses a value no Windows keyring could keep',
+    async () => {
+      const store = createKeyringAccountStore({ directory, clientSecrets, service });
+      const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store });
+      const account = await app.signIn({ strategy: consentStrategy('kai@example.com') });
+      // Google: refresh tokens up to 512 bytes, access tokens up to 2,048.
+      const largest = {
+        ...account.credentials,
+        refreshToken: `1//${'r'.repeat(509)}`,
+        accessToken: `ya29.${'a'.repeat(2043)}`,
+      };
+      await store.account(account.id).save(largest);
+      const loaded = await store.account(account.id).load();
+      expect(loaded?.refreshToken).toBe(largest.refreshToken);
+      expect(loaded?.accessToken).toBe(largest.accessToken);
+
+      // The limit itself: 1,280 characters are kept, 1,281 refused before the keyring is asked.
+      const secrets = createKeyringSecretStore({ service, namespace: 'limits' });
+      await secrets.set('at-limit', 'x'.repeat(MAX_VALUE_LENGTH));
+      expect(await secrets.get('at-limit')).toHaveLength(MAX_VALUE_LENGTH);
+      expect(await failure(secrets.set('over', 'x'.repeat(MAX_VALUE_LENGTH + 1)))).toMatchObject({
+        code: 'TOKEN_STORE_ERROR',
+        message: `Cannot save in ${keyringName()}: the value is 1281 characters long, and the Windows Credential Manager keeps at most 1280 (the limit is kept on every platform).`,
+        details: { length: 1281, maxLength: 1280 },
+      });
+      expect(await new AsyncEntry(service, 'limits/over').getPassword()).toBeNull();
+      await secrets.delete('at-limit');
+      await app.signOut();
+    },
+  );
+
+  withStore(
+    'reads an entry written in the earlier form (all three tokens in the keyring) and writes the new form at the next refresh',
+    async () => {
+      const store = createKeyringAccountStore({ directory, clientSecrets, service });
+      const app = createInstalledApp({ clientSecrets, scopes: SCOPES, store });
+      const account = await app.signIn({ strategy: consentStrategy('kai@example.com') });
+      const { credentials } = account;
+      const path = store.pathOf(account.id);
+      const entry = new AsyncEntry(service, `${clientSecrets.clientId}/${account.id}`);
+      const { token: _inTheKeyringThen, ...earlierFile } = JSON.parse(await readFile(path, 'utf8'));
+      await writeFile(path, JSON.stringify(earlierFile), { mode: 0o600 });
+      await entry.setPassword(
+        JSON.stringify({
+          refresh_token: credentials.refreshToken,
+          token: credentials.accessToken,
+          id_token: credentials.idToken,
+        }),
+      );
+      expect(await store.account(account.id).load()).toEqual(credentials);
+
+      const refreshed = await app.getCredentials({ forceRefresh: true });
+      expect(refreshed).toMatchObject({ id: account.id, email: 'kai@example.com' });
+      expect(JSON.parse((await entry.getPassword()) ?? '{}')).toEqual({
+        refresh_token: credentials.refreshToken,
+      });
+      expect(JSON.parse(await readFile(path, 'utf8')).token).toBe(
+        refreshed.credentials.accessToken,
+      );
+      await app.signOut();
+    },
+  );
 
   withStore('reports a working store', async () => {
     expect(await keyringStatus({ service })).toEqual({ available: true, name: keyringName() });
