@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, link, open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InstalledOAuthError } from '../errors.js';
 import { describeFsError, storeError } from './fs-errors.js';
+import { renameOver } from './rename-over.js';
 import { readSmallFileWithTime } from './small-file.js';
 
 export interface FileLockOptions {
@@ -69,7 +70,7 @@ const CLOCK_SKEW_MS = 60_000;
 async function breakStaleLock(lockPath: string, judged: string, nonce: string): Promise<void> {
   const aside = `${lockPath}.stale-${nonce}`;
   try {
-    await rename(lockPath, aside);
+    await renameOver(lockPath, aside);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else broke it
     // A lock that cannot be broken (a read-only disk) would be waited on to no end: say so now.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, realpath, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fromAuthorizedUserJson, toAuthorizedUserJson } from '../authorized-user.js';
@@ -11,6 +11,7 @@ import { sanitise } from '../outside-text.js';
 import type { SecretStore, TokenStore } from '../token-store.js';
 import { type FileLockOptions, processIsAlive, withFileLock } from './file-lock.js';
 import { describeFsError, storeError } from './fs-errors.js';
+import { renameOver } from './rename-over.js';
 import { joinCredentials, METADATA_TYPE, splitCredentials } from './secret-split.js';
 
 export interface FileTokenStoreOptions {
@@ -182,7 +183,8 @@ async function sweepTemporaries(folder: string, name: string): Promise<void> {
 
 /**
  * Writes `text` to `path` atomically, readable by the owner only from the first byte: a
- * temporary file in the same folder (mode 0600), fsync, rename over `path`, fsync of the folder.
+ * temporary file in the same folder (mode 0600), fsync, rename over `path` (retried for a while
+ * on Windows, where a file another process has open cannot be replaced), fsync of the folder.
  * A symbolic link at `path` is refused. On failure `path` is unchanged and the temporary file
  * is removed; `options.failure` is added to the message.
  */
@@ -207,7 +209,7 @@ export async function writePrivateFile(
     } finally {
       await handle.close();
     }
-    await rename(temporary, path);
+    await renameOver(temporary, path);
   } catch (error) {
     await unlink(temporary).catch(() => {});
     throw storeError(`Cannot write ${path}: ${describeFsError(error)}. ${options.failure}`, error);
