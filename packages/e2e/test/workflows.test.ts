@@ -130,3 +130,39 @@ describe('what a compromised development dependency could reach', () => {
     expect(withSecrets.map((step) => step.uses?.split('@')[0])).toEqual(['changesets/action']);
   });
 });
+
+describe('the Node versions', () => {
+  /** Every package.json of the repository: the root's and each package's. */
+  async function manifests(): Promise<{ name: string; engines?: { node?: string } }[]> {
+    const folders = await readdir(join(repo, 'packages'));
+    return Promise.all(
+      ['.', ...folders.map((folder) => join('packages', folder))].map(async (folder) =>
+        JSON.parse(await readFile(join(repo, folder, 'package.json'), 'utf8')),
+      ),
+    );
+  }
+
+  it('are said once: every package has the root package.json engines range', async () => {
+    const [root, ...packages] = await manifests();
+    expect(root?.engines?.node).toMatch(/^>=\d+\.\d+$/);
+    for (const manifest of packages)
+      expect({ name: manifest.name, node: manifest.engines?.node }).toEqual({
+        name: manifest.name,
+        node: root?.engines?.node,
+      });
+  });
+
+  it('are tested the same on CI and in .ci/run: the oldest the engines range allows, then each newer one', async () => {
+    const [root] = await manifests();
+    const oldest = Number(/^>=(\d+)/.exec(root?.engines?.node ?? '')?.[1]);
+    const ciRun = await readFile(join(repo, '.ci', 'run'), 'utf8');
+    // .ci/run runs the machine's Node first (the oldest supported), then these.
+    const newer = (/^for version in ([\d ]+); do$/m.exec(ciRun)?.[1] ?? '').split(' ').map(Number);
+    const ci = yaml.load(await readFile(join(workflows, 'ci.yml'), 'utf8')) as {
+      jobs: Record<string, { strategy?: { matrix?: { node?: number[] } } }>;
+    };
+    const matrix = Object.values(ci.jobs).find((job) => job.strategy?.matrix?.node)?.strategy
+      ?.matrix?.node;
+    expect(matrix).toEqual([oldest, ...newer]);
+  });
+});
