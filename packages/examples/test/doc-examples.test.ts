@@ -36,6 +36,7 @@ const GIVEN: Record<string, string> = {
   RedirectStrategy: "import type { RedirectStrategy } from '@installed-oauth/core';",
   RedirectRequest: "import type { RedirectRequest } from '@installed-oauth/core';",
   Credentials: "import type { Credentials } from '@installed-oauth/core';",
+  AccountIdentity: "import type { AccountIdentity } from '@installed-oauth/core';",
   TokenStore: "import type { TokenStore } from '@installed-oauth/core';",
   ClientSecrets: "import type { ClientSecrets } from '@installed-oauth/core';",
   readClientSecretsFile: "import { readClientSecretsFile } from '@installed-oauth/core/node';",
