@@ -46,4 +46,5 @@ export { refreshCredentials } from './refresh.js';
 export type { RevokeOptions, RevokeResult, RevokeTokenOptions } from './revoke.js';
 export { revokeCredentials, revokeToken } from './revoke.js';
 export { describeScope } from './scope-descriptions.js';
+export { CLOCK_OFF_LIMIT_SECONDS, clockOffError } from './server-clock.js';
 export type { AccountStore, SecretStore, TokenStore } from './token-store.js';

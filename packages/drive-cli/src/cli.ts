@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { CommandDefinition } from './commands/command.js';
+import { doctor } from './commands/doctor.js';
 import { exportCommand } from './commands/export.js';
 import { login } from './commands/login.js';
 import { logout } from './commands/logout.js';
@@ -65,7 +66,7 @@ function fileOptions(command: Command): Command {
 }
 
 /** The commands, in the order `drive-cli --help` lists them. */
-const COMMANDS = [ls, login, switchCommand, logout, status, token, migrate, exportCommand];
+const COMMANDS = [ls, login, switchCommand, logout, status, doctor, token, migrate, exportCommand];
 
 /** Runs drive-cli with `argv` (without "node drive-cli") and returns the exit code. */
 export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
@@ -121,7 +122,8 @@ export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {
     const { command, args: commandArgs } = chosen;
     const settings = resolveSettings(raw, io.env, io.cwd, io.platform);
     const options = command.options(raw, commandArgs, io);
-    await command.run(await openContext(settings, io, command.open), options);
+    if (command.runBeforeContext) await command.runBeforeContext(settings, io, options);
+    else await command.run?.(await openContext(settings, io, command.open), options);
     return ExitCode.ok;
   } catch (error) {
     return reportError(error, io, debug);

@@ -62,7 +62,7 @@ async function storageForNewAccount(settings: Settings, io: Io): Promise<Storage
 }
 
 /** The client: DRIVE_CLI_CLIENT_ID and _SECRET when set, else the client_secret.json file. */
-async function readClient(settings: Settings): Promise<ClientSecrets> {
+export async function readClient(settings: Settings): Promise<ClientSecrets> {
   // Plain http passes core only on loopback hosts; which endpoints drive-cli accepts at all
   // (Google's, or one loopback origin with DRIVE_CLI_SANDBOX) is decided just below, with
   // drive-cli's own words.

@@ -25,7 +25,7 @@ const EXIT_BY_CODE: Record<InstalledOAuthErrorCode, ExitCodeValue> = {
   TOKEN_STORE_ERROR: ExitCode.localStorage,
 };
 
-function exitCodeOf(error: InstalledOAuthError): ExitCodeValue {
+export function exitCodeOf(error: InstalledOAuthError): ExitCodeValue {
   // A refused client ID or secret is a configuration problem, not a network one.
   if (error.code === 'TOKEN_REQUEST_FAILED' && error.details.error === 'invalid_client')
     return ExitCode.clientConfiguration;
@@ -35,7 +35,7 @@ function exitCodeOf(error: InstalledOAuthError): ExitCodeValue {
   return EXIT_BY_CODE[error.code] ?? ExitCode.internal;
 }
 
-function hintOf(error: InstalledOAuthError): string | undefined {
+export function hintOf(error: InstalledOAuthError): string | undefined {
   if (error.code === 'CLIENT_SECRETS_UNREADABLE' && /no such file/.test(error.message))
     return 'Download the JSON of a "Desktop app" OAuth client from the Google Cloud console (APIs & Services › Credentials) as client_secret.json here, or give its path with --client-secrets <path> (or DRIVE_CLI_CLIENT_SECRETS). If Google showed no JSON to download, set DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET instead.';
   // Nothing was stored or revoked (core never revokes a partial grant: Google keeps one grant

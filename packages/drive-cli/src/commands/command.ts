@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { Context, OpenOptions } from '../context.js';
 import type { Io } from '../io.js';
-import type { RawOptions } from '../settings.js';
+import type { RawOptions, Settings } from '../settings.js';
 
 /**
  * One drive-cli command, in its own file (gh's `pkg/cmd/auth/<name>` shape): how commander
@@ -17,7 +17,13 @@ export interface CommandDefinition<Options> {
   options(raw: RawOptions, args: string[], io: Io): Options;
   /** How its context is opened (only `login` differs). */
   open?: OpenOptions;
-  run(context: Context, options: Options): Promise<void>;
+  /** What it does, with the context opened. */
+  run?(context: Context, options: Options): Promise<void>;
+  /**
+   * Instead of `run`, for a command that must work where no context can be opened (`doctor`,
+   * which reports a missing client file rather than failing on it): the settings only.
+   */
+  runBeforeContext?(settings: Settings, io: Io, options: Options): Promise<void>;
 }
 
 /** A definition with its options' type checked, for the list in `cli.ts`. */

@@ -10,7 +10,7 @@ import { accountOption, defineCommand, jsonOption } from './command.js';
 
 type Grant = 'valid' | 'invalid' | 'unchecked' | 'unreadable';
 
-interface AccountReport {
+export interface AccountReport {
   email: string | null;
   id: string;
   active: boolean;
@@ -30,14 +30,14 @@ export interface StatusOptions {
 }
 
 /** What checking one account found, and the errors the command ends with. */
-interface Checked {
+export interface Checked {
   report: AccountReport;
   unreadable?: unknown;
   unreachable?: unknown;
 }
 
 /** One account's report: read, and unless offline, refreshed to ask Google about the grant. */
-async function checkAccount(
+export async function checkAccount(
   context: Context,
   id: string,
   active: boolean,

@@ -1,0 +1,206 @@
+// `drive-cli doctor`, with one thing broken at a time, against the sandbox: every request goes
+// to 127.0.0.1. Each failure is reported on its own line with what to do, and doctor exits with
+// the code the other commands would end with for the first one.
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { consentAgentPath } from '@installed-oauth/sandbox';
+import {
+  clockOff,
+  closedPort,
+  faketime,
+  itWith,
+  startUntrustedHttpsServer,
+  useSandbox,
+} from '@installed-oauth/test-support';
+import { describe, expect, it } from '@jest/globals';
+import {
+  expectNoSecret,
+  readStored,
+  revokeAtServer,
+  runCli,
+  SANDBOX_USER,
+  sandboxEnv,
+  signedInEnv,
+} from './helpers.js';
+
+const sandbox = useSandbox();
+
+interface Report {
+  ok: boolean;
+  checks: { name: string; status: 'pass' | 'warn' | 'fail'; detail: string; fix?: string }[];
+}
+
+async function doctor(env: NodeJS.ProcessEnv) {
+  const text = await runCli(['doctor'], env);
+  const json = await runCli(['doctor', '--json'], env);
+  if (!json.stdout) throw new Error(`doctor --json printed nothing: ${json.code} ${json.stderr}`);
+  return { text, json, report: JSON.parse(json.stdout) as Report };
+}
+
+/** Each check's name and status, in order. */
+const statuses = (report: Report) => report.checks.map((check) => [check.name, check.status]);
+
+/** A client file whose endpoints are all at `origin` (the sandbox's paths). */
+async function clientAt(env: NodeJS.ProcessEnv, origin: string): Promise<string> {
+  const client = JSON.parse(await readFile(sandbox.clientSecretsPath, 'utf8'));
+  for (const field of ['auth_uri', 'token_uri'])
+    client.installed[field] = client.installed[field].replace(sandbox.issuer, origin);
+  const path = join(env.DRIVE_CLI_CONFIG_DIR ?? '', '..', 'client_secret.json');
+  await writeFile(path, JSON.stringify(client));
+  return path;
+}
+
+describe('drive-cli doctor', () => {
+  it('checks everything and exits 0 on a working setup, printing no secret', async () => {
+    const env = await signedInEnv(sandbox);
+    const { text, json, report } = await doctor(env);
+    expect(json.code).toBe(0);
+    expect(report.ok).toBe(true);
+    expect(statuses(report)).toEqual([
+      ['Node.js', 'pass'],
+      ['Config folder', 'pass'],
+      ['OAuth client', 'pass'],
+      ['Keyring', 'pass'],
+      ['Token endpoint', 'pass'],
+      ['Drive API', 'pass'],
+      ['Clock', 'pass'],
+      [`Account ${SANDBOX_USER}`, 'pass'],
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^✓ Node\.js +v\d+/m);
+    expect(text.stdout).toContain(`✓ Account ${SANDBOX_USER}`);
+    expect(text.stdout).toContain('valid (checked with Google), active; kept in a file');
+    const stored = await readStored(env);
+    for (const output of [text.stdout, text.stderr, json.stdout, json.stderr])
+      expectNoSecret(output, [stored.refresh_token, stored.token, sandbox.clientSecret]);
+  });
+
+  it('says when no keyring answers, where new sign-ins will go instead, and still exits 0', async () => {
+    const { DRIVE_CLI_INSECURE_STORAGE: _files, ...env } = await sandboxEnv(sandbox);
+    const { text, report } = await doctor(env);
+    expect(report.checks.find((check) => check.name === 'Keyring')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(
+        /is not available .*: new sign-ins are kept in files \(mode 0600\)\.$/,
+      ),
+      fix: expect.stringContaining('or use the file store'),
+    });
+    expect(text.stdout).toMatch(/^! Keyring /m);
+    // Not signed in yet: said, with what to do, and not a failure.
+    expect(report.checks.at(-1)).toMatchObject({
+      name: 'Accounts',
+      status: 'warn',
+      fix: 'Run drive-cli login.',
+    });
+    expect(text.code).toBe(0);
+  });
+
+  it('refuses a config folder other users can change: exit 7, with the chmod that fixes it', async () => {
+    const env = await signedInEnv(sandbox);
+    const folder = env.DRIVE_CLI_CONFIG_DIR ?? '';
+    await chmod(folder, 0o777);
+    const { text, report } = await doctor(env);
+    expect(report.checks[1]).toMatchObject({
+      name: 'Config folder',
+      status: 'fail',
+      detail: `${folder} can be changed by other users (mode 777).`,
+      fix: `Run: chmod 700 ${folder}`,
+    });
+    expect(text.code).toBe(7);
+    expect(text.stdout).toMatch(
+      /^✗ Config folder +\S+ can be changed by other users \(mode 777\)\.$/m,
+    );
+    expect(text.stdout).toMatch(/^ +→ Run: chmod 700 /m);
+    // The accounts there cannot be trusted either: said too, after the folder.
+    expect(report.checks.at(-1)).toMatchObject({ name: 'Accounts', status: 'fail' });
+    expect(text.stderr).toMatch(/^drive-cli: 2 checks failed: Config folder, Accounts\.$/m);
+  });
+
+  it('names an unreachable token endpoint and Drive API: exit 6, accounts not checked', async () => {
+    const env = await sandboxEnv(sandbox);
+    const origin = `http://127.0.0.1:${await closedPort()}`;
+    const { text, report } = await doctor({
+      ...env,
+      DRIVE_CLI_CLIENT_SECRETS: await clientAt(env, origin),
+      DRIVE_CLI_API_ROOT: `${origin}/`,
+    });
+    expect(report.checks.slice(4)).toEqual([
+      expect.objectContaining({
+        name: 'Token endpoint',
+        status: 'fail',
+        detail: `Cannot reach ${origin} (the connection was refused).`,
+      }),
+      expect.objectContaining({ name: 'Drive API', status: 'fail' }),
+    ]);
+    expect(text.code).toBe(6);
+  });
+
+  it('says a certificate is not trusted (a company proxy inspecting HTTPS): exit 6, with the fix', async () => {
+    const env = await sandboxEnv(sandbox);
+    const proxy = await startUntrustedHttpsServer((_request, response) => response.end('{}'));
+    try {
+      const { text, report } = await doctor({
+        ...env,
+        DRIVE_CLI_CLIENT_SECRETS: await clientAt(env, proxy.origin),
+        DRIVE_CLI_API_ROOT: `${proxy.origin}/`,
+        // The operating system's store (read on Node 22.19+) does not have it either.
+        SSL_CERT_FILE: join(env.DRIVE_CLI_CONFIG_DIR ?? '', 'no-such.pem'),
+      });
+      expect(report.checks[4]).toMatchObject({
+        name: 'Token endpoint',
+        status: 'fail',
+        detail: expect.stringContaining('a certificate in the chain is not trusted by Node'),
+        fix: expect.stringContaining('NODE_EXTRA_CA_CERTS'),
+      });
+      expect(text.code).toBe(6);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  itWith(faketime)("names a clock 3 hours off Google's and by how much: exit 4", async () => {
+    const env = await signedInEnv(sandbox);
+    const { text, report } = await doctor({
+      ...env,
+      ...clockOff('+3h'),
+      BROWSER: `env -u LD_PRELOAD "${process.execPath}" "${consentAgentPath}"`,
+    });
+    expect(report.checks.find((check) => check.name === 'Clock')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining("This computer's clock is 3 h 00 min ahead of"),
+    });
+    // Accounts cannot be checked with a clock that far off: not tried.
+    expect(report.checks.at(-1)?.name).toBe('Clock');
+    expect(text.code).toBe(4);
+  });
+
+  it('names an account whose grant is gone: exit 5, sign in again', async () => {
+    const env = await signedInEnv(sandbox);
+    await revokeAtServer(sandbox, (await readStored(env)).refresh_token);
+    const { text, report } = await doctor(env);
+    expect(report.checks.at(-1)).toMatchObject({
+      name: `Account ${SANDBOX_USER}`,
+      status: 'fail',
+      fix: 'Run drive-cli login to sign in again.',
+    });
+    expect(text.code).toBe(5);
+  });
+
+  it('reports a missing client file with what to do, and checks the rest it can', async () => {
+    const env = await sandboxEnv(sandbox);
+    const folder = join(env.DRIVE_CLI_CONFIG_DIR ?? '', '..', 'empty');
+    await mkdir(folder);
+    const { text, report } = await doctor({
+      ...env,
+      DRIVE_CLI_CLIENT_SECRETS: join(folder, 'client_secret.json'),
+    });
+    expect(statuses(report)).toEqual([
+      ['Node.js', 'pass'],
+      ['Config folder', 'pass'],
+      ['OAuth client', 'fail'],
+      ['Keyring', 'pass'],
+    ]);
+    expect(report.checks[2]?.fix).toContain('DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET');
+    expect(text.code).toBe(3);
+  });
+});
