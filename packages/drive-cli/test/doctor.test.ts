@@ -2,6 +2,8 @@
 // to 127.0.0.1. Each failure is reported on its own line with what to do, and doctor exits with
 // the code the other commands would end with for the first one.
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { consentAgentPath } from '@installed-oauth/sandbox';
 import {
@@ -13,7 +15,9 @@ import {
   useSandbox,
 } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
+import { createProxy } from 'proxy';
 import {
+  credentialsPath,
   expectNoSecret,
   readStored,
   revokeAtServer,
@@ -202,5 +206,131 @@ describe('drive-cli doctor', () => {
     ]);
     expect(report.checks[2]?.fix).toContain('DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET');
     expect(text.code).toBe(3);
+  });
+
+  itWith(faketime)(
+    'a clock 10 minutes off: says so, and everything still works (exit 0)',
+    async () => {
+      const env = await signedInEnv(sandbox);
+      const { text, report } = await doctor({ ...env, ...clockOff('+10m') });
+      expect(report.checks.find((check) => check.name === 'Clock')).toMatchObject({
+        status: 'warn',
+        detail: expect.stringMatching(
+          /^within 6\d\d s of the token endpoint's: drive-cli copes with minutes/,
+        ),
+      });
+      expect(report.checks.at(-1)).toMatchObject({
+        name: `Account ${SANDBOX_USER}`,
+        status: 'pass',
+      });
+      expect(text.code).toBe(0);
+    },
+  );
+
+  it('names an account whose file cannot be read: exit 7', async () => {
+    const env = await signedInEnv(sandbox);
+    await writeFile(credentialsPath(env), 'not json', { mode: 0o600 });
+    const { text, report } = await doctor(env);
+    expect(report.checks.at(-1)).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('is not a usable credentials file'),
+    });
+    expect(text.code).toBe(7);
+  });
+
+  it("asks Google's endpoints through the proxy drive-cli would use, and never prints its password", async () => {
+    // The client as values, with Google's endpoints; the proxy (on 127.0.0.1) refuses to
+    // forward anything, so nothing leaves this machine.
+    const password = 'proxy-password-never-printed';
+    const seen: string[] = [];
+    const proxy = createProxy(createServer());
+    proxy.authenticate = () => false;
+    proxy.on('connect', (request) => seen.push(`CONNECT ${request.url}`));
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (proxy.address() as AddressInfo).port;
+      const {
+        DRIVE_CLI_SANDBOX: _sandbox,
+        DRIVE_CLI_API_ROOT: _root,
+        DRIVE_CLI_CLIENT_SECRETS: _file,
+        ...env
+      } = await sandboxEnv(sandbox);
+      const { text, json, report } = await doctor({
+        ...env,
+        DRIVE_CLI_CLIENT_ID: 'doctor.apps.googleusercontent.com',
+        DRIVE_CLI_CLIENT_SECRET: 'GOCSPX-doctor-never-printed',
+        HTTPS_PROXY: `http://user:${password}@127.0.0.1:${port}`,
+      });
+      expect(report.checks[2]).toMatchObject({
+        name: 'OAuth client',
+        status: 'pass',
+        detail:
+          "DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET: doctor.apps.googleusercontent.com, endpoints Google's",
+      });
+      expect(statuses(report).slice(4)).toEqual([
+        ['Token endpoint', 'fail'],
+        ['Drive API', 'fail'],
+      ]);
+      expect(seen.sort()).toEqual([
+        'CONNECT oauth2.googleapis.com:443',
+        'CONNECT oauth2.googleapis.com:443',
+        'CONNECT www.googleapis.com:443',
+        'CONNECT www.googleapis.com:443',
+      ]);
+      expect(text.code).toBe(6);
+      for (const output of [text.stdout, text.stderr, json.stdout, json.stderr])
+        expectNoSecret(output, [password, 'GOCSPX-doctor-never-printed']);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it("refuses a client whose endpoints are not Google's, and a config folder that is a file", async () => {
+    // Without the sandbox switch, the sandbox's client is refused before any request is sent.
+    const {
+      DRIVE_CLI_SANDBOX: _sandbox,
+      DRIVE_CLI_API_ROOT: _root,
+      ...env
+    } = await sandboxEnv(sandbox);
+    await writeFile(env.DRIVE_CLI_CONFIG_DIR ?? '', 'a file where the folder should be');
+    const { text, report } = await doctor(env);
+    expect(report.checks[1]).toMatchObject({
+      name: 'Config folder',
+      status: 'fail',
+      detail: `${env.DRIVE_CLI_CONFIG_DIR} is not a folder.`,
+    });
+    expect(report.checks[2]).toMatchObject({
+      name: 'OAuth client',
+      status: 'fail',
+      detail: expect.stringContaining("which is not Google's"),
+    });
+    expect(text.code).toBe(7);
+  });
+
+  it('says the clock was not checked when the token endpoint sends no Date header', async () => {
+    const env = await sandboxEnv(sandbox);
+    const server = createServer((_request, response) => {
+      response.sendDate = false;
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { text, report } = await doctor({
+        ...env,
+        DRIVE_CLI_CLIENT_SECRETS: await clientAt(env, origin),
+        DRIVE_CLI_API_ROOT: `${origin}/`,
+      });
+      expect(report.checks.find((check) => check.name === 'Clock')).toEqual({
+        name: 'Clock',
+        status: 'warn',
+        detail: 'not checked: the token endpoint sent no Date header.',
+      });
+      expect(text.code).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

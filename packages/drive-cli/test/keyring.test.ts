@@ -71,6 +71,12 @@ describe('tokens in the operating system keyring', () => {
       const json = JSON.parse((await runCli(['status', '--offline', '--json'], env)).stdout);
       expect(json.accounts[0]).toMatchObject({ storage: 'keyring' });
 
+      // doctor finds the keyring working and the account kept there.
+      const doctor = await runCli(['doctor'], env);
+      expect(doctor.code).toBe(0);
+      expect(doctor.stdout).toMatch(/^✓ Keyring +the Secret Service keyring works$/m);
+      expect(doctor.stdout).toMatch(/, active; kept in the keyring$/m);
+
       expect((await runCli(['logout'], env)).code).toBe(0);
       expect(await keyringEntry().getPassword()).toBeNull();
     },
