@@ -16,14 +16,17 @@ import type { Settings } from './settings.js';
 import { systemCertificatesAdded } from './system-certificates.js';
 
 /** One line of `drive-cli doctor`: what was checked, what was found, and what to do. */
-export interface Check {
+export type Check = {
   name: string;
-  status: 'pass' | 'warn' | 'fail';
   detail: string;
   fix?: string | undefined;
-  /** For a failure: the exit code drive-cli's other commands end with for it. */
-  exitCode?: ExitCodeValue | undefined;
-}
+} & (
+  | { status: 'pass' | 'warn' }
+  /** A failure carries the exit code drive-cli's other commands end with for it. */
+  | { status: 'fail'; exitCode: ExitCodeValue }
+);
+
+export type Failure = Check & { status: 'fail' };
 
 const pass = (name: string, detail: string): Check => ({ name, status: 'pass', detail });
 
@@ -48,23 +51,23 @@ export function failed(name: string, error: unknown): Check {
   throw error;
 }
 
-const MINIMUM_NODE = [20, 19];
+/** The oldest Node drive-cli runs on: the `engines` range of its package.json. */
+const MINIMUM_NODE = { major: 20, minor: 19 };
 
 /** The Node version, and whether it can read the operating system's certificates. */
 export async function checkNode(): Promise<Check> {
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
   const tls = (await import('node:tls')).default as { setDefaultCACertificates?: unknown };
   const systemStore =
     typeof tls.setDefaultCACertificates === 'function'
       ? "the operating system's certificates are trusted when Node's own are not enough"
       : "this Node cannot read the operating system's certificates (22.19 / 24.5 and later can): behind a company proxy, set NODE_EXTRA_CA_CERTS";
-  const [wantMajor = 0, wantMinor = 0] = MINIMUM_NODE;
-  if (major > wantMajor || (major === wantMajor && minor >= wantMinor))
+  if (major > MINIMUM_NODE.major || (major === MINIMUM_NODE.major && minor >= MINIMUM_NODE.minor))
     return pass('Node.js', `${process.version}; ${systemStore}`);
   return {
     name: 'Node.js',
     status: 'fail',
-    detail: `${process.version} is older than drive-cli needs (${MINIMUM_NODE.join('.')}).`,
+    detail: `${process.version} is older than drive-cli needs (${MINIMUM_NODE.major}.${MINIMUM_NODE.minor}).`,
     fix: 'Install Node.js 22 or later (nodejs.org, or your package manager).',
     exitCode: ExitCode.internal,
   };
@@ -149,11 +152,11 @@ export async function checkReachable(
   name: string,
   url: string,
   send: FetchLike,
-  env: NodeJS.ProcessEnv,
+  options: { env: NodeJS.ProcessEnv; timeoutSeconds: number },
 ): Promise<Reached> {
   const { origin } = new URL(url);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), 15_000);
+  const timer = setTimeout(() => controller.abort(), options.timeoutSeconds * 1000);
   const sentAt = Date.now();
   try {
     const response = await send(url, {
@@ -165,7 +168,7 @@ export async function checkReachable(
     });
     await response.body?.cancel();
     const receivedAt = Date.now();
-    const proxy = proxyIn(env);
+    const proxy = proxyIn(options.env);
     const serverMs = Date.parse(response.headers.get('date') ?? '');
     return {
       check: pass(
@@ -181,7 +184,7 @@ export async function checkReachable(
     if (untrusted) return { check: failed(name, untrusted) };
     const code = (error as { cause?: { code?: string } }).cause?.code;
     const why = controller.signal.aborted
-      ? 'no answer within 15 s'
+      ? `no answer within ${options.timeoutSeconds} s`
       : (NETWORK_WORDS[code ?? ''] ?? code ?? (error as Error).message);
     return {
       check: {

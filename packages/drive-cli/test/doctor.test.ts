@@ -333,4 +333,28 @@ describe('drive-cli doctor', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('gives up on an endpoint that does not answer after --timeout seconds: exit 6', async () => {
+    const env = await sandboxEnv(sandbox);
+    // Accepts connections, never answers.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const run = await runCli(['doctor', '--json', '--timeout', '1'], {
+        ...env,
+        DRIVE_CLI_CLIENT_SECRETS: await clientAt(env, origin),
+        DRIVE_CLI_API_ROOT: `${origin}/`,
+      });
+      expect(JSON.parse(run.stdout).checks[4]).toMatchObject({
+        name: 'Token endpoint',
+        status: 'fail',
+        detail: `Cannot reach ${origin} (no answer within 1 s).`,
+      });
+      expect(run.code).toBe(6);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
 });

@@ -9,6 +9,7 @@ import {
   checkKeyring,
   checkNode,
   checkReachable,
+  type Failure,
   failed,
 } from '../doctor-checks.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -22,6 +23,8 @@ import { type Checked, checkAccount } from './status.js';
 
 export interface DoctorOptions {
   json: boolean;
+  /** How long to wait for each endpoint's answer. */
+  timeoutSeconds: number;
 }
 
 /** Each signed-in account's grant, asked of Google as `status` does. */
@@ -68,7 +71,7 @@ function accountCheck({ report, unreadable, unreachable }: Checked): Check {
 }
 
 /** Every check, in the order a setup depends on them; later ones skipped when they cannot run. */
-async function allChecks(settings: Settings, io: Io): Promise<Check[]> {
+async function allChecks(settings: Settings, io: Io, options: DoctorOptions): Promise<Check[]> {
   const checks = [await checkNode(), await checkConfigFolder(settings, io)];
   const client = await checkClient(settings);
   checks.push(client.check, await checkKeyring(settings));
@@ -77,13 +80,14 @@ async function allChecks(settings: Settings, io: Io): Promise<Check[]> {
     (await proxyAwareFetch(io.env)) ?? ((url, init) => fetch(url, init as RequestInit)),
   );
   const { tokenEndpoint } = client.clientSecrets;
-  const token = await checkReachable('Token endpoint', tokenEndpoint, send, io.env);
+  const asking = { env: io.env, timeoutSeconds: options.timeoutSeconds };
+  const token = await checkReachable('Token endpoint', tokenEndpoint, send, asking);
   checks.push(token.check);
   const drive = await checkReachable(
     'Drive API',
     `${settings.apiRoot}drive/v3/about`,
     send,
-    io.env,
+    asking,
   );
   checks.push(drive.check);
   if (token.check.status !== 'pass') return checks;
@@ -116,17 +120,17 @@ function report(checks: Check[]): string {
  * wrong. Exits 0 when nothing failed, else with the first failure's exit code. Prints no secret.
  */
 export async function run(settings: Settings, io: Io, options: DoctorOptions): Promise<void> {
-  const checks = await allChecks(settings, io);
+  const checks = await allChecks(settings, io, options);
   io.stdout.write(
     options.json
       ? `${safeJson({ ok: !checks.some((c) => c.status === 'fail'), checks })}\n`
       : report(checks),
   );
-  const failures = checks.filter((check) => check.status === 'fail');
+  const failures = checks.filter((check): check is Failure => check.status === 'fail');
   const first = failures[0];
   if (!first) return;
   throw new CliError(
-    first.exitCode ?? ExitCode.internal,
+    first.exitCode,
     `${failures.length === 1 ? 'One check' : `${failures.length} checks`} failed: ${failures.map((check) => check.name).join(', ')}.`,
     'Each failed line above says what to do; start with the first.',
   );
@@ -136,7 +140,15 @@ export const doctor = defineCommand({
   name: 'doctor',
   description:
     'check the setup: Node, config folder, client, keyring, network and certificates, clock, each account; says what to fix',
-  configure: (command: Command) => jsonOption(command),
-  options: (raw: RawOptions): DoctorOptions => ({ json: raw.json === true }),
+  configure: (command: Command) =>
+    jsonOption(command).option(
+      '--timeout <seconds>',
+      'how long to wait for each endpoint to answer (default 15)',
+    ),
+  options: (raw: RawOptions): DoctorOptions => ({
+    json: raw.json === true,
+    // Checked already, with the other settings (as a sign-in's --timeout is).
+    timeoutSeconds: raw.timeout === undefined ? 15 : Number(raw.timeout),
+  }),
   runBeforeContext: run,
 });
