@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { CommandDefinition } from './commands/command.js';
 import { doctor } from './commands/doctor.js';
 import { exportCommand } from './commands/export.js';
+import { init } from './commands/init.js';
 import { login } from './commands/login.js';
 import { logout } from './commands/logout.js';
 import { ls } from './commands/ls.js';
@@ -66,7 +67,18 @@ function fileOptions(command: Command): Command {
 }
 
 /** The commands, in the order `drive-cli --help` lists them. */
-const COMMANDS = [ls, login, switchCommand, logout, status, doctor, token, migrate, exportCommand];
+const COMMANDS = [
+  ls,
+  login,
+  switchCommand,
+  logout,
+  status,
+  doctor,
+  init,
+  token,
+  migrate,
+  exportCommand,
+];
 
 /** Runs drive-cli with `argv` (without "node drive-cli") and returns the exit code. */
 export async function run(argv: string[], io: Io): Promise<ExitCodeValue> {

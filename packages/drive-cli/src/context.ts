@@ -1,3 +1,4 @@
+import { lstat } from 'node:fs/promises';
 import {
   type ClientSecrets,
   clientSecretsFromValues,
@@ -61,19 +62,29 @@ async function storageForNewAccount(settings: Settings, io: Io): Promise<Storage
   return 'file';
 }
 
-/** The client: DRIVE_CLI_CLIENT_ID and _SECRET when set, else the client_secret.json file. */
+/**
+ * Where the client comes from: DRIVE_CLI_CLIENT_ID and _SECRET when set; the file named by
+ * --client-secrets or DRIVE_CLI_CLIENT_SECRETS; else client_secret.json here, or, when there is
+ * none here, the one `drive-cli init` saved in the config folder.
+ */
+export async function clientSource(settings: Settings): Promise<string> {
+  if (settings.clientValues) return CLIENT_VALUES;
+  if (settings.clientSecretsGiven) return settings.clientSecretsPath;
+  const here = await lstat(settings.clientSecretsPath).catch(() => undefined);
+  const saved = here ? undefined : await lstat(settings.savedClientPath).catch(() => undefined);
+  return saved ? settings.savedClientPath : settings.clientSecretsPath;
+}
+
+/** The client (see {@link clientSource}), its endpoints checked. */
 export async function readClient(settings: Settings): Promise<ClientSecrets> {
+  const source = await clientSource(settings);
   // Plain http passes core only on loopback hosts; which endpoints drive-cli accepts at all
   // (Google's, or one loopback origin with DRIVE_CLI_SANDBOX) is decided just below, with
   // drive-cli's own words.
   const clientSecrets = settings.clientValues
-    ? clientSecretsFromValues({ ...settings.clientValues, source: CLIENT_VALUES })
-    : await readClientSecretsFile(settings.clientSecretsPath, { allowInsecureTransport: true });
-  assertGoogleEndpoints(
-    clientSecrets,
-    settings.clientValues ? CLIENT_VALUES : settings.clientSecretsPath,
-    settings.allowInsecureTransport,
-  );
+    ? clientSecretsFromValues({ ...settings.clientValues, source })
+    : await readClientSecretsFile(source, { allowInsecureTransport: true });
+  assertGoogleEndpoints(clientSecrets, source, settings.allowInsecureTransport);
   return clientSecrets;
 }
 

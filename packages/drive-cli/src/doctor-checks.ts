@@ -8,7 +8,7 @@ import {
   untrustedCertificateError,
 } from '@installed-oauth/core';
 import { keyringStatus } from '@installed-oauth/keyring-store';
-import { KEYRING_SERVICE, readClient } from './context.js';
+import { clientSource, KEYRING_SERVICE, readClient } from './context.js';
 import { exitCodeOf, hintOf } from './error-boundary.js';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { Io } from './io.js';
@@ -110,9 +110,7 @@ export async function checkClient(
   const name = 'OAuth client';
   try {
     const clientSecrets = await readClient(settings);
-    const from = settings.clientValues
-      ? 'DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET'
-      : settings.clientSecretsPath;
+    const from = await clientSource(settings);
     const whose = settings.allowInsecureTransport ? 'the sandbox (DRIVE_CLI_SANDBOX)' : "Google's";
     return {
       check: pass(name, `${from}: ${clientSecrets.clientId}, endpoints ${whose}`),

@@ -37,7 +37,7 @@ export function exitCodeOf(error: InstalledOAuthError): ExitCodeValue {
 
 export function hintOf(error: InstalledOAuthError): string | undefined {
   if (error.code === 'CLIENT_SECRETS_UNREADABLE' && /no such file/.test(error.message))
-    return 'Download the JSON of a "Desktop app" OAuth client from the Google Cloud console (APIs & Services › Credentials) as client_secret.json here, or give its path with --client-secrets <path> (or DRIVE_CLI_CLIENT_SECRETS). If Google showed no JSON to download, set DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET instead.';
+    return 'Download the JSON of a "Desktop app" OAuth client from the Google Cloud console (APIs & Services › Credentials) as client_secret.json here, or give its path with --client-secrets <path> (or DRIVE_CLI_CLIENT_SECRETS). If Google showed no JSON to download, run drive-cli init, which asks for the client ID and secret (or set DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET).';
   // Nothing was stored or revoked (core never revokes a partial grant: Google keeps one grant
   // per account and client, shared with every other sign-in of that account).
   if (error.code === 'SCOPES_NOT_GRANTED')

@@ -28,6 +28,7 @@ export interface RawOptions {
   account?: string;
   all?: boolean;
   offline?: boolean;
+  force?: boolean;
   insecureStorage?: boolean;
   /** Commander's `--no-input`. */
   input?: boolean;
@@ -38,6 +39,10 @@ export interface Settings {
   /** macOS: where drive-cli 1.0 kept the default folder; moved to `configDir` once. */
   formerConfigDir: string | undefined;
   clientSecretsPath: string;
+  /** Whether --client-secrets or DRIVE_CLI_CLIENT_SECRETS named the file (else the default). */
+  clientSecretsGiven: boolean;
+  /** Where `drive-cli init` saves the client: read when no client file is named or found here. */
+  savedClientPath: string;
   /**
    * DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET, when either is set and --client-secrets is
    * not given: the client as values, for when Google showed no JSON to download.
@@ -158,6 +163,8 @@ export function resolveSettings(
   return {
     formerConfigDir,
     clientSecretsPath,
+    clientSecretsGiven: (options.clientSecrets ?? env.DRIVE_CLI_CLIENT_SECRETS) !== undefined,
+    savedClientPath: join(configDir, 'client_secret.json'),
     clientValues:
       options.clientSecrets === undefined && valuesGiven
         ? {
