@@ -19,4 +19,8 @@ export { fillDisk, makeReadOnly, withSmallDisk } from './small-disk.js';
 export { textSink } from './text-sink.js';
 export type { TypedError } from './typed-errors.js';
 export { failure } from './typed-errors.js';
-export { startUntrustedHttpsServer } from './untrusted-tls.js';
+export {
+  companyRootCertificate,
+  startInterceptingProxy,
+  startUntrustedHttpsServer,
+} from './untrusted-tls.js';

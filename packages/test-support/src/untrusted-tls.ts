@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import type { RequestListener } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+} from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { createSecureContext, TLSSocket } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 
 /**
  * An HTTPS server on 127.0.0.1 whose certificate nobody trusts: a self-signed certificate for
@@ -26,6 +32,53 @@ export async function startUntrustedHttpsServer(
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The root certificate of the company that inspects HTTPS in {@link startInterceptingProxy}. */
+export const companyRootCertificate = fileURLToPath(
+  new URL('../fixtures/company-root-cert.pem', import.meta.url),
+);
+
+/**
+ * A company proxy that inspects HTTPS, on 127.0.0.1: it accepts `CONNECT` for any host, answers
+ * the TLS handshake itself with a certificate for Google's hosts (oauth2.googleapis.com,
+ * www.googleapis.com, accounts.google.com) signed by the company's root
+ * ({@link companyRootCertificate}, made with openssl for 100 years; its key was thrown away),
+ * and hands each decrypted request to `handler` — in tests, a forwarder to the sandbox, so that
+ * nothing leaves this machine. `seen` lists the CONNECT targets.
+ */
+export async function startInterceptingProxy(handler: RequestListener): Promise<{
+  url: string;
+  seen: string[];
+  close(): Promise<void>;
+}> {
+  const fixtures = new URL('../fixtures/', import.meta.url);
+  const context = createSecureContext({
+    key: await readFile(new URL('intercepted-google-key.pem', fixtures)),
+    cert: await readFile(new URL('intercepted-google-cert.pem', fixtures)),
+  });
+  const inside = createHttpServer(handler);
+  const seen: string[] = [];
+  const proxy = createHttpServer((_request, response) => response.writeHead(405).end());
+  const sockets = new Set<Socket>();
+  proxy.on('connect', (request: IncomingMessage, socket: Socket) => {
+    seen.push(request.url ?? '');
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    inside.emit('connection', new TLSSocket(socket, { isServer: true, secureContext: context }));
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    seen,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      proxy.closeAllConnections();
+      inside.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
     },
   };
 }
