@@ -22,6 +22,8 @@ export type {
 export { InstalledOAuthError, isInstalledOAuthError } from './errors.js';
 export type { FreshCredentialsOptions } from './fresh-credentials.js';
 export { getFreshCredentials } from './fresh-credentials.js';
+export type { CreateGoogleAuthOptions, GoogleOAuth2Client } from './google-auth.js';
+export { createGoogleAuth } from './google-auth.js';
 export type {
   Account,
   GetCredentialsOptions,

@@ -62,7 +62,7 @@ const GIVEN: Record<string, string> = {
   configDir: 'declare const configDir: string;',
   scopes: 'declare const scopes: string[];',
   test: 'declare const test: (name: string, run: () => Promise<void>) => void;',
-  googleAuthFor: "import { googleAuthFor } from '../src/googleapis-auth.js';",
+  createGoogleAuth: "import { createGoogleAuth } from '@installed-oauth/core';",
   driveAccessToken: "import { driveAccessToken } from '../src/quickstart.js';",
   createTinyLoopbackStrategy:
     "import { createTinyLoopbackStrategy } from '../../core/examples/tiny-loopback-strategy.js';",
