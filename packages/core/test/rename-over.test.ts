@@ -61,4 +61,16 @@ describe('replacing a file that cannot be replaced yet', () => {
     expect(Date.now() - started).toBeLessThan(RENAME_RETRY_MS);
     expect(await readFile(target, 'utf8')).toBe('old');
   });
+
+  withImmutable(
+    'gives up on Windows when the file is never let go, leaving it as it was',
+    async () => {
+      chattr('+i', target);
+      await expect(renameOver(replacement, target, 'win32')).rejects.toMatchObject({
+        code: 'EPERM',
+      });
+      expect(await readFile(target, 'utf8')).toBe('old');
+      expect(await readFile(replacement, 'utf8')).toBe('new');
+    },
+  );
 });
