@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,13 @@ export interface SandboxOptions {
   files?: DriveFile[];
   /** The signed-in user's e-mail address. */
   accountEmail?: string;
+  /**
+   * Serve HTTPS with this key and certificate (for 127.0.0.1) instead of plain http: the
+   * issuer and every endpoint are then https, as Google's are, so a program that refuses plain
+   * http (no `allowInsecureTransport`) can sign in. Its clients must trust the certificate
+   * (NODE_EXTRA_CA_CERTS).
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer } | undefined;
 }
 
 /** How many requests of each kind the sandbox answered; tests count exchanges and refreshes. */
@@ -87,6 +95,7 @@ const KNOWN_OPTIONS = new Set([
   'directory',
   'files',
   'accountEmail',
+  'tls',
 ]);
 
 function validate(options: SandboxOptions): void {
@@ -152,10 +161,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
     res.writeHead(503).end();
   };
-  const server = createServer((req, res) => handler(req, res));
+  const serve = (req: IncomingMessage, res: ServerResponse) => handler(req, res);
+  const server: Server = options.tls ? createHttpsServer(options.tls, serve) : createServer(serve);
   server.keepAliveTimeout = 1000;
   const port = await listen(server, options.port ?? 0);
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   const clientId = `${randomBytes(6).toString('hex')}-sandbox.apps.googleusercontent.com`;
   const clientSecret = `GOCSPX-${randomBytes(18).toString('base64url')}`;

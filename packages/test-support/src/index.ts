@@ -21,6 +21,7 @@ export type { TypedError } from './typed-errors.js';
 export { failure } from './typed-errors.js';
 export {
   companyRootCertificate,
+  loopbackCertificate,
   startInterceptingProxy,
   startUntrustedHttpsServer,
 } from './untrusted-tls.js';

@@ -36,6 +36,16 @@ export async function startUntrustedHttpsServer(
   };
 }
 
+/**
+ * The self-signed certificate for 127.0.0.1 of {@link startUntrustedHttpsServer}, and its key:
+ * for a server of a test's own (the sandbox's `tls` option), trusted where a test names the
+ * certificate in NODE_EXTRA_CA_CERTS.
+ */
+export const loopbackCertificate = {
+  certPath: fileURLToPath(new URL('../fixtures/untrusted-cert.pem', import.meta.url)),
+  keyPath: fileURLToPath(new URL('../fixtures/untrusted-key.pem', import.meta.url)),
+};
+
 /** The root certificate of the company that inspects HTTPS in {@link startInterceptingProxy}. */
 export const companyRootCertificate = fileURLToPath(
   new URL('../fixtures/company-root-cert.pem', import.meta.url),
