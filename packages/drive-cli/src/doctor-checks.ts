@@ -179,7 +179,14 @@ export async function checkReachable(
     };
   } catch (error) {
     const untrusted = untrustedCertificateError(error, origin, 'checking it');
-    if (untrusted) return { check: failed(name, untrusted) };
+    if (untrusted) {
+      const check = failed(name, untrusted);
+      // Whose root to trust: the issuer of what the server (or the proxy) presented.
+      const { certificateIssuer } = await import('./certificate-issuer.js');
+      const issuer = await certificateIssuer(url, options.env, options.timeoutSeconds * 1000);
+      if (issuer) check.detail += ` The certificate presented was issued by "${issuer}".`;
+      return { check };
+    }
     const code = (error as { cause?: { code?: string } }).cause?.code;
     const why = controller.signal.aborted
       ? `no answer within ${options.timeoutSeconds} s`

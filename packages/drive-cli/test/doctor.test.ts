@@ -153,7 +153,9 @@ describe('drive-cli doctor', () => {
       expect(report.checks[4]).toMatchObject({
         name: 'Token endpoint',
         status: 'fail',
-        detail: expect.stringContaining('a certificate in the chain is not trusted by Node'),
+        detail: expect.stringMatching(
+          /a certificate in the chain is not trusted by Node .* The certificate presented was issued by "127\.0\.0\.1"\.$/,
+        ),
         fix: expect.stringContaining('NODE_EXTRA_CA_CERTS'),
       });
       expect(text.code).toBe(6);

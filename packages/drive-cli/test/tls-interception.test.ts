@@ -100,9 +100,19 @@ describe('behind a company proxy that inspects HTTPS', () => {
     expect(listing.stderr).toContain('NODE_EXTRA_CA_CERTS');
     // doctor says the same of both endpoints, and which proxy it went through.
     const doctor = JSON.parse((await runCli(['doctor', '--json'], env)).stdout);
+    // … naming whose root the presented certificate comes from, read through the proxy.
+    const issuedBy = `The certificate presented was issued by "installed-oauth tests: a company's TLS-inspection root".`;
     expect(doctor.checks.slice(4, 6)).toEqual([
-      expect.objectContaining({ name: 'Token endpoint', status: 'fail' }),
-      expect.objectContaining({ name: 'Drive API', status: 'fail' }),
+      expect.objectContaining({
+        name: 'Token endpoint',
+        status: 'fail',
+        detail: expect.stringContaining(issuedBy),
+      }),
+      expect.objectContaining({
+        name: 'Drive API',
+        status: 'fail',
+        detail: expect.stringContaining(issuedBy),
+      }),
     ]);
   });
 

@@ -1,5 +1,4 @@
 import { lstat } from 'node:fs/promises';
-import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { clientSecretsFromValues } from '@installed-oauth/core';
 import { writePrivateFile } from '@installed-oauth/core/node';
@@ -15,8 +14,12 @@ export interface InitOptions {
   force: boolean;
 }
 
+// Loaded when init runs: every other command starts ~2 ms sooner without it.
+const readline = () => import('node:readline/promises');
+
 /** Asks for one line on the terminal; with `hidden`, nothing typed or pasted is shown. */
 async function ask(io: Io, question: string, hidden: boolean): Promise<string> {
+  const { createInterface } = await readline();
   let muted = false;
   const output = new Writable({
     write(chunk, _encoding, done) {
@@ -37,6 +40,7 @@ async function ask(io: Io, question: string, hidden: boolean): Promise<string> {
 
 /** The first two lines of a standard input that is not a terminal (a pipe, a file). */
 async function readTwoLines(io: Io): Promise<string[]> {
+  const { createInterface } = await readline();
   const found: string[] = [];
   for await (const line of createInterface({ input: io.stdin })) {
     found.push(line);
