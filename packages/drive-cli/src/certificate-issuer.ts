@@ -2,15 +2,16 @@ import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { connect, type PeerCertificate } from 'node:tls';
 import { isLoopbackHost } from '@installed-oauth/core';
+import { proxySettings } from './network.js';
 
-/** The proxy for `url`, as drive-cli would use it (HTTPS_PROXY, else HTTP_PROXY; NO_PROXY). */
+/**
+ * The proxy for `url`, as drive-cli's requests use it: none for loopback hosts, else
+ * HTTPS_PROXY or HTTP_PROXY. (NO_PROXY is not consulted: doctor asks for the issuer only of
+ * Google's hosts, which a company proxy inspects.)
+ */
 function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | undefined {
-  if (isLoopbackHost(url.hostname)) return undefined;
-  const text = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
-  const bypass = (env.NO_PROXY || env.no_proxy || '').split(',').map((entry) => entry.trim());
-  if (!text || bypass.some((entry) => entry && url.hostname.endsWith(entry.replace(/^\*/, ''))))
-    return undefined;
-  return new URL(text);
+  const proxy = proxySettings(env).forGoogle;
+  return proxy && !isLoopbackHost(url.hostname) ? new URL(proxy) : undefined;
 }
 
 /** A tunnel to `url`'s host through `proxy` (CONNECT), as the socket TLS then runs over. */
@@ -73,9 +74,8 @@ export async function certificateIssuer(
       });
       secure.once('error', reject);
     });
-    const { O, CN } = certificate.issuer ?? {};
-    const names = [CN, O].flat().filter((name): name is string => typeof name === 'string');
-    return names.length > 0 ? [...new Set(names)].join(', ') : undefined;
+    const { CN, O } = certificate.issuer;
+    return [...new Set([CN, O].flat().filter(Boolean))].join(', ') || undefined;
   } catch {
     return undefined;
   } finally {

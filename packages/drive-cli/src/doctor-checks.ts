@@ -12,6 +12,7 @@ import { clientSource, KEYRING_SERVICE, readClient } from './context.js';
 import { exitCodeOf, hintOf } from './error-boundary.js';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { Io } from './io.js';
+import { proxySettings } from './network.js';
 import type { Settings } from './settings.js';
 import { systemCertificatesAdded } from './system-certificates.js';
 
@@ -217,7 +218,7 @@ const NETWORK_WORDS: Record<string, string> = {
 
 /** The proxy in use for Google's hosts, without its password. */
 function proxyIn(env: NodeJS.ProcessEnv): string | undefined {
-  const text = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
+  const text = proxySettings(env).forGoogle;
   if (!text) return undefined;
   try {
     const url = new URL(text);

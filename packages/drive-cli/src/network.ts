@@ -1,5 +1,17 @@
 import { type FetchLike, isLoopbackHost } from '@installed-oauth/core';
 
+/** The proxy settings drive-cli honours, as gcloud and Google's libraries read them. */
+export function proxySettings(env: NodeJS.ProcessEnv): {
+  httpsProxy: string | undefined;
+  httpProxy: string | undefined;
+  /** The proxy for https requests to Google: HTTPS_PROXY, else HTTP_PROXY. */
+  forGoogle: string | undefined;
+} {
+  const httpsProxy = env.HTTPS_PROXY || env.https_proxy || undefined;
+  const httpProxy = env.HTTP_PROXY || env.http_proxy || undefined;
+  return { httpsProxy, httpProxy, forGoogle: httpsProxy ?? httpProxy };
+}
+
 /**
  * With HTTPS_PROXY or HTTP_PROXY set, the fetch drive-cli sends every request with: token
  * requests (sign-in, refresh, sign-out) and the Drive calls. Without one, undefined: token
@@ -15,8 +27,7 @@ import { type FetchLike, isLoopbackHost } from '@installed-oauth/core';
  *   the request was not meant for.
  */
 export async function proxyAwareFetch(env: NodeJS.ProcessEnv): Promise<FetchLike | undefined> {
-  const httpsProxy = env.HTTPS_PROXY || env.https_proxy || undefined;
-  const httpProxy = env.HTTP_PROXY || env.http_proxy || undefined;
+  const { httpsProxy, httpProxy } = proxySettings(env);
   if (!httpsProxy && !httpProxy) return undefined;
   const direct = (url: string, init: RequestInit) => fetch(url, { ...init, redirect: 'manual' });
   // A CommonJS package: its exports are the default export's properties, in Node and bundled.

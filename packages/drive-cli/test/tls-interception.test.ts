@@ -130,4 +130,25 @@ describe('behind a company proxy that inspects HTTPS', () => {
       );
     },
   );
+
+  it('reads the issuer through a proxy that wants a password, and never prints the password', async () => {
+    const password = 'proxy-password-never-printed';
+    const guarded = await startInterceptingProxy(toSandbox, { password });
+    try {
+      const env = await behindInspectingProxy({
+        HTTPS_PROXY: guarded.url.replace('http://', `http://ada:${password}@`),
+      });
+      const listing = await runCli(['ls'], env);
+      expect(listing.code).toBe(6);
+      const doctor = await runCli(['doctor'], env);
+      expect(doctor.stdout).toContain(
+        `The certificate presented was issued by "installed-oauth tests: a company's TLS-inspection root".`,
+      );
+      for (const output of [listing.stdout, listing.stderr, doctor.stdout, doctor.stderr])
+        expect(output).not.toContain(password);
+      expect(guarded.seen.length).toBeGreaterThan(0);
+    } finally {
+      await guarded.close();
+    }
+  });
 });

@@ -57,9 +57,13 @@ export const companyRootCertificate = fileURLToPath(
  * www.googleapis.com, accounts.google.com) signed by the company's root
  * ({@link companyRootCertificate}, made with openssl for 100 years; its key was thrown away),
  * and hands each decrypted request to `handler` — in tests, a forwarder to the sandbox, so that
- * nothing leaves this machine. `seen` lists the CONNECT targets.
+ * nothing leaves this machine. `seen` lists the CONNECT targets. With `password`, a CONNECT
+ * without `Proxy-Authorization: Basic <user:password>` (any user) is refused with 407.
  */
-export async function startInterceptingProxy(handler: RequestListener): Promise<{
+export async function startInterceptingProxy(
+  handler: RequestListener,
+  options: { password?: string } = {},
+): Promise<{
   url: string;
   seen: string[];
   close(): Promise<void>;
@@ -74,6 +78,12 @@ export async function startInterceptingProxy(handler: RequestListener): Promise<
   const proxy = createHttpServer((_request, response) => response.writeHead(405).end());
   const sockets = new Set<Socket>();
   proxy.on('connect', (request: IncomingMessage, socket: Socket) => {
+    const [, credentials = ''] = (request.headers['proxy-authorization'] ?? '').split(' ');
+    const password = Buffer.from(credentials, 'base64').toString().split(':').slice(1).join(':');
+    if (options.password !== undefined && password !== options.password) {
+      socket.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
+      return;
+    }
     seen.push(request.url ?? '');
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
