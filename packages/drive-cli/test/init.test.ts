@@ -125,4 +125,19 @@ describe('drive-cli init', () => {
       '9999-new.apps.googleusercontent.com',
     );
   });
+
+  it('stops at Ctrl-C on the prompt, saving nothing (exit 130)', async () => {
+    const { env, cwd, saved } = await freshEnv();
+    const cli = startCli(['init'], env, { terminal: true, stdin: 'pipe', cwd });
+    await cli.waitForStderr(/Client ID: /);
+    cli.child.stdin?.write(`${CLIENT_ID}\r`);
+    await cli.waitForStderr(/Client secret \(not shown\): /);
+    cli.child.stdin?.write('GOCSPX-half-typed\x03');
+    const done = await cli.done;
+    cli.child.stdin?.end();
+    expect(done.code).toBe(130);
+    expect(done.stdout).toContain('drive-cli init was cancelled; nothing was saved.');
+    expect(done.stdout).not.toContain('GOCSPX-half-typed');
+    await expect(stat(saved)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });

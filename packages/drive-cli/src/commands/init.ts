@@ -32,6 +32,11 @@ async function ask(io: Io, question: string, hidden: boolean): Promise<string> {
     const answer = lines.question(question);
     muted = hidden;
     return await answer;
+  } catch (error) {
+    // Ctrl-C at the prompt: readline rejects the question with an AbortError.
+    if ((error as { code?: string }).code === 'ABORT_ERR')
+      throw new CliError(ExitCode.interrupted, 'drive-cli init was cancelled; nothing was saved.');
+    throw error;
   } finally {
     lines.close();
     if (hidden) io.stderr.write('\n');
