@@ -6,30 +6,20 @@
 // store" is that certificate, given to OpenSSL through SSL_CERT_FILE (SSL_CERT_DIR empty).
 
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import {
+  forwardTo,
   itWith,
-  type Need,
   startUntrustedHttpsServer,
+  systemCertificateStore,
   useSandbox,
 } from '@installed-oauth/test-support';
 import { afterAll, beforeAll, describe, expect } from '@jest/globals';
 import { readStored, runCli, signedInEnv, writeStored } from './helpers.js';
 
 const sandbox = useSandbox();
-
-const systemStore: Need = {
-  get missing() {
-    return typeof (tls as { setDefaultCACertificates?: unknown }).setDefaultCACertificates ===
-      'function'
-      ? ''
-      : 'needs Node 22.19 / 24.5 or later (tls.setDefaultCACertificates)';
-  },
-};
 
 const certificate = fileURLToPath(
   new URL('../../test-support/fixtures/untrusted-cert.pem', import.meta.url),
@@ -38,17 +28,7 @@ const certificate = fileURLToPath(
 /** The HTTPS "proxy": every request forwarded to the sandbox, answered as it answers. */
 let proxy: Awaited<ReturnType<typeof startUntrustedHttpsServer>>;
 beforeAll(async () => {
-  proxy = await startUntrustedHttpsServer((req, res) => {
-    const upstream = httpRequest(
-      new URL(req.url ?? '/', sandbox.issuer),
-      { method: req.method, headers: { ...req.headers, host: new URL(sandbox.issuer).host } },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    req.pipe(upstream);
-  });
+  proxy = await startUntrustedHttpsServer(forwardTo(sandbox.issuer));
 });
 afterAll(() => proxy?.close());
 
@@ -62,25 +42,28 @@ async function systemStoreEnv(trusted: boolean): Promise<NodeJS.ProcessEnv> {
 }
 
 describe("a company proxy's certificate, installed in the system's store", () => {
-  itWith(systemStore)('is trusted for the Drive API after the first refusal', async () => {
-    const env = await signedInEnv(sandbox);
-    const driveOverProxy = { ...env, DRIVE_CLI_API_ROOT: `${proxy.origin}/` };
-    const trusted = await runCli(['ls'], { ...driveOverProxy, ...(await systemStoreEnv(true)) });
-    expect(trusted.stderr).toBe('');
-    expect(trusted.code).toBe(0);
-    expect(trusted.stdout.trimEnd().split('\n')).toHaveLength(5);
-    // Not in the system's store: refused, and said as such.
-    const refused = await runCli(['ls'], { ...driveOverProxy, ...(await systemStoreEnv(false)) });
-    expect(refused.code).toBe(6);
-    expect(refused.stderr).toContain('a certificate in the chain is not trusted by Node');
-    // They were tried: the fix named is the company's certificate itself.
-    expect(refused.stderr).toContain(
-      "drive-cli already trusts the operating system's certificates here, and your company's root certificate is not among them: set NODE_EXTRA_CA_CERTS to it",
-    );
-    expect(refused.stderr).not.toContain('NODE_USE_SYSTEM_CA');
-  });
+  itWith(systemCertificateStore)(
+    'is trusted for the Drive API after the first refusal',
+    async () => {
+      const env = await signedInEnv(sandbox);
+      const driveOverProxy = { ...env, DRIVE_CLI_API_ROOT: `${proxy.origin}/` };
+      const trusted = await runCli(['ls'], { ...driveOverProxy, ...(await systemStoreEnv(true)) });
+      expect(trusted.stderr).toBe('');
+      expect(trusted.code).toBe(0);
+      expect(trusted.stdout.trimEnd().split('\n')).toHaveLength(5);
+      // Not in the system's store: refused, and said as such.
+      const refused = await runCli(['ls'], { ...driveOverProxy, ...(await systemStoreEnv(false)) });
+      expect(refused.code).toBe(6);
+      expect(refused.stderr).toContain('a certificate in the chain is not trusted by Node');
+      // They were tried: the fix named is the company's certificate itself.
+      expect(refused.stderr).toContain(
+        "drive-cli already trusts the operating system's certificates here, and your company's root certificate is not among them: set NODE_EXTRA_CA_CERTS to it",
+      );
+      expect(refused.stderr).not.toContain('NODE_USE_SYSTEM_CA');
+    },
+  );
 
-  itWith(systemStore)(
+  itWith(systemCertificateStore)(
     'is trusted for token requests (a revocation) after the first refusal',
     async () => {
       // The client and the stored sign-in point at the token endpoint through the proxy;

@@ -4,16 +4,15 @@
 // root unless told: NODE_EXTRA_CA_CERTS, or (Node 22.19 / 24.5 and later) the operating
 // system's store, here given to OpenSSL through SSL_CERT_FILE.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { request as httpRequest, type RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import tls from 'node:tls';
 import {
   companyRootCertificate,
+  forwardTo,
   itWith,
-  type Need,
   refreshStatusAtServer,
   startInterceptingProxy,
+  systemCertificateStore,
   useSandbox,
 } from '@installed-oauth/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -21,34 +20,9 @@ import { readStored, runCli, signedInEnv, writeStored } from './helpers.js';
 
 const sandbox = useSandbox();
 
-const systemStore: Need = {
-  get missing() {
-    return typeof (tls as { setDefaultCACertificates?: unknown }).setDefaultCACertificates ===
-      'function'
-      ? ''
-      : 'needs Node 22.19 / 24.5 or later (tls.setDefaultCACertificates)';
-  },
-};
-
-/** What the proxy decrypted, sent on to the sandBox as it came (Google's paths are the sandbox's). */
-const toSandbox: RequestListener = (request, response) => {
-  const upstream = httpRequest(
-    new URL(request.url ?? '/', sandbox.issuer),
-    {
-      method: request.method,
-      headers: { ...request.headers, host: new URL(sandbox.issuer).host },
-    },
-    (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    },
-  );
-  request.pipe(upstream);
-};
-
 let proxy: Awaited<ReturnType<typeof startInterceptingProxy>>;
 beforeAll(async () => {
-  proxy = await startInterceptingProxy(toSandbox);
+  proxy = await startInterceptingProxy(forwardTo(sandbox.issuer));
 });
 afterAll(() => proxy?.close());
 
@@ -116,7 +90,7 @@ describe('behind a company proxy that inspects HTTPS', () => {
     ]);
   });
 
-  itWith(systemStore)(
+  itWith(systemCertificateStore)(
     "works with the company's root in the operating system's store alone (Node 22.19 / 24.5+)",
     async () => {
       const env = await behindInspectingProxy({ SSL_CERT_FILE: companyRootCertificate });
@@ -133,7 +107,7 @@ describe('behind a company proxy that inspects HTTPS', () => {
 
   it('reads the issuer through a proxy that wants a password, and never prints the password', async () => {
     const password = 'proxy-password-never-printed';
-    const guarded = await startInterceptingProxy(toSandbox, { password });
+    const guarded = await startInterceptingProxy(forwardTo(sandbox.issuer), { password });
     try {
       const env = await behindInspectingProxy({
         HTTPS_PROXY: guarded.url.replace('http://', `http://ada:${password}@`),

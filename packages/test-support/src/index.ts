@@ -13,6 +13,7 @@ export {
   networkNamespaceCommand,
   root,
   strace,
+  systemCertificateStore,
 } from './machine.js';
 export { refreshStatusAtServer, revokeAtServer, useSandbox } from './sandbox-fixture.js';
 export { fillDisk, makeReadOnly, withSmallDisk } from './small-disk.js';
@@ -21,6 +22,7 @@ export type { TypedError } from './typed-errors.js';
 export { failure } from './typed-errors.js';
 export {
   companyRootCertificate,
+  forwardTo,
   loopbackCertificate,
   startInterceptingProxy,
   startUntrustedHttpsServer,

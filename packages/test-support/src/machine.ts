@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import tls from 'node:tls';
 import { it } from '@jest/globals';
 
 /**
@@ -131,6 +132,19 @@ export function clockOff(offset: string): NodeJS.ProcessEnv {
   if (!library) throw new Error('clockOff(): libfaketime is not installed');
   return { LD_PRELOAD: library, FAKETIME: offset, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
 }
+
+/**
+ * A Node that can add the operating system's certificates to its own (22.19 / 24.5 and later:
+ * `tls.setDefaultCACertificates`), for the tests of trusting a company's root from there.
+ */
+export const systemCertificateStore: Need = {
+  get missing() {
+    return typeof (tls as { setDefaultCACertificates?: unknown }).setDefaultCACertificates ===
+      'function'
+      ? ''
+      : 'needs Node 22.19 / 24.5 or later (tls.setDefaultCACertificates)';
+  },
+};
 
 /** Root, for tests of what only root can do (binding low ports, other users' files). */
 export const root: Need = {

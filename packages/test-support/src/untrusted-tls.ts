@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import {
   createServer as createHttpServer,
+  request as httpRequest,
   type IncomingMessage,
   type RequestListener,
 } from 'node:http';
@@ -33,6 +34,25 @@ export async function startUntrustedHttpsServer(
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
+  };
+}
+
+/**
+ * A handler that sends every request on to `origin` (the sandbox) as it came, Host set to
+ * that origin's, and answers as it answers: what the HTTPS "proxies" of the tests do with
+ * what they decrypt (Google's paths are the sandbox's).
+ */
+export function forwardTo(origin: string): RequestListener {
+  return (request, response) => {
+    const upstream = httpRequest(
+      new URL(request.url ?? '/', origin),
+      { method: request.method, headers: { ...request.headers, host: new URL(origin).host } },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    request.pipe(upstream);
   };
 }
 
