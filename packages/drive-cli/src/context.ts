@@ -1,4 +1,3 @@
-import { lstat } from 'node:fs/promises';
 import {
   type ClientSecrets,
   clientSecretsFromValues,
@@ -62,30 +61,52 @@ async function storageForNewAccount(settings: Settings, io: Io): Promise<Storage
   return 'file';
 }
 
-/**
- * Where the client comes from: DRIVE_CLI_CLIENT_ID and _SECRET when set; the file named by
- * --client-secrets or DRIVE_CLI_CLIENT_SECRETS; else client_secret.json here, or, when there is
- * none here, the one `drive-cli init` saved in the config folder.
- */
-export async function clientSource(settings: Settings): Promise<string> {
-  if (settings.clientValues) return CLIENT_VALUES;
-  if (settings.clientSecretsGiven) return settings.clientSecretsPath;
-  const here = await lstat(settings.clientSecretsPath).catch(() => undefined);
-  const saved = here ? undefined : await lstat(settings.savedClientPath).catch(() => undefined);
-  return saved ? settings.savedClientPath : settings.clientSecretsPath;
+/** The client file at `path`, or, when there is none, at `orElse`; and which one it was. */
+async function readClientFile(
+  path: string,
+  orElse: string | undefined,
+): Promise<{ clientSecrets: ClientSecrets; source: string }> {
+  const read = async (at: string) => ({
+    clientSecrets: await readClientSecretsFile(at, { allowInsecureTransport: true }),
+    source: at,
+  });
+  const missing = (error: unknown) =>
+    (error as { cause?: { code?: string } }).cause?.code === 'ENOENT';
+  try {
+    return await read(path);
+  } catch (error) {
+    if (!missing(error) || orElse === undefined) throw error;
+    // Nothing here: the one `drive-cli init` saved. When there is none either, the first
+    // error (its hint says where to put one); a saved one that is wrong says so itself.
+    return read(orElse).catch((saved) => {
+      throw missing(saved) ? error : saved;
+    });
+  }
 }
 
-/** The client (see {@link clientSource}), its endpoints checked. */
-export async function readClient(settings: Settings): Promise<ClientSecrets> {
-  const source = await clientSource(settings);
+/**
+ * The client, its endpoints checked, and where it came from: DRIVE_CLI_CLIENT_ID and _SECRET
+ * when set; the file named by --client-secrets or DRIVE_CLI_CLIENT_SECRETS; else
+ * client_secret.json here, or, when there is none here, the one `drive-cli init` saved in the
+ * config folder.
+ */
+export async function readClient(
+  settings: Settings,
+): Promise<{ clientSecrets: ClientSecrets; source: string }> {
   // Plain http passes core only on loopback hosts; which endpoints drive-cli accepts at all
   // (Google's, or one loopback origin with DRIVE_CLI_SANDBOX) is decided just below, with
   // drive-cli's own words.
-  const clientSecrets = settings.clientValues
-    ? clientSecretsFromValues({ ...settings.clientValues, source })
-    : await readClientSecretsFile(source, { allowInsecureTransport: true });
-  assertGoogleEndpoints(clientSecrets, source, settings.allowInsecureTransport);
-  return clientSecrets;
+  const client = settings.clientValues
+    ? {
+        clientSecrets: clientSecretsFromValues({ ...settings.clientValues, source: CLIENT_VALUES }),
+        source: CLIENT_VALUES,
+      }
+    : await readClientFile(
+        settings.clientSecretsPath,
+        settings.clientSecretsGiven ? undefined : settings.savedClientPath,
+      );
+  assertGoogleEndpoints(client.clientSecrets, client.source, settings.allowInsecureTransport);
+  return client;
 }
 
 /**
@@ -98,7 +119,7 @@ export async function openContext(
   options: OpenOptions = {},
 ): Promise<Context> {
   await moveFormerConfigDir(settings, io);
-  const clientSecrets = await readClient(settings);
+  const { clientSecrets } = await readClient(settings);
   const fetch = await proxyAwareFetch(io.env);
   let newAccountStorage: Promise<StorageKind> | undefined;
   const store = createFileAccountStore({

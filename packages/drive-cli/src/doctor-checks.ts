@@ -8,7 +8,7 @@ import {
   untrustedCertificateError,
 } from '@installed-oauth/core';
 import { keyringStatus } from '@installed-oauth/keyring-store';
-import { clientSource, KEYRING_SERVICE, readClient } from './context.js';
+import { KEYRING_SERVICE, readClient } from './context.js';
 import { exitCodeOf, hintOf } from './error-boundary.js';
 import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { Io } from './io.js';
@@ -110,8 +110,7 @@ export async function checkClient(
 ): Promise<{ check: Check; clientSecrets?: ClientSecrets }> {
   const name = 'OAuth client';
   try {
-    const clientSecrets = await readClient(settings);
-    const from = await clientSource(settings);
+    const { clientSecrets, source: from } = await readClient(settings);
     const whose = settings.allowInsecureTransport ? 'the sandbox (DRIVE_CLI_SANDBOX)' : "Google's";
     return {
       check: pass(name, `${from}: ${clientSecrets.clientId}, endpoints ${whose}`),

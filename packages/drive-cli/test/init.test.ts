@@ -2,7 +2,7 @@
 // client's secret once, and offers the JSON download only then), saved 0600 in the config
 // folder, where later commands find it. The secret is never shown, never taken from the
 // command line.
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closedPort } from '@installed-oauth/test-support';
@@ -86,6 +86,13 @@ describe('drive-cli init', () => {
     await writeFile(here, JSON.stringify(other));
     expect(await clientLine()).toMatchObject({
       detail: expect.stringContaining(`${here}: 5678-here`),
+    });
+    // A saved client that is broken says so itself, once nothing here hides it.
+    await rm(here);
+    await writeFile(saved, '{ not json');
+    expect(await clientLine()).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining(`${saved} is not a valid OAuth client file`),
     });
   });
 
