@@ -17,7 +17,7 @@ import type { Io } from './io.js';
 import { takeOverLegacyFile } from './legacy-file.js';
 import { proxyAwareFetch } from './network.js';
 import { SCOPES, type Settings } from './settings.js';
-import { withSystemCertificates } from './system-certificates.js';
+import { requestSender } from './system-certificates.js';
 import { neutralise, say } from './terminal-text.js';
 
 /** What every command works with: the settings, the signed-in program and its store. */
@@ -143,9 +143,7 @@ export async function openContext(
     scopes: SCOPES,
     store,
     // A token request refused on an untrusted certificate is tried again with the system's.
-    fetch: withSystemCertificates(
-      fetch ?? ((url, init) => globalThis.fetch(url, init as RequestInit)),
-    ),
+    fetch: requestSender(fetch),
   });
   const context = { settings, io, clientSecrets, app, store, fetch };
   await takeOverLegacyFile(context, options.replaceUnusableLegacyFile === true);

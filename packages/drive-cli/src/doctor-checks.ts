@@ -14,7 +14,7 @@ import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { Io } from './io.js';
 import { proxySettings } from './network.js';
 import type { Settings } from './settings.js';
-import { systemCertificatesAdded } from './system-certificates.js';
+import { systemCertificatesAdded, systemCertificatesSupported } from './system-certificates.js';
 
 /** One line of `drive-cli doctor`: what was checked, what was found, and what to do. */
 export type Check = {
@@ -58,11 +58,9 @@ const MINIMUM_NODE = { major: 20, minor: 19 };
 /** The Node version, and whether it can read the operating system's certificates. */
 export async function checkNode(): Promise<Check> {
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
-  const tls = (await import('node:tls')).default as { setDefaultCACertificates?: unknown };
-  const systemStore =
-    typeof tls.setDefaultCACertificates === 'function'
-      ? "the operating system's certificates are trusted when Node's own are not enough"
-      : "this Node cannot read the operating system's certificates (22.19 / 24.5 and later can): behind a company proxy, set NODE_EXTRA_CA_CERTS";
+  const systemStore = (await systemCertificatesSupported())
+    ? "the operating system's certificates are trusted when Node's own are not enough"
+    : "this Node cannot read the operating system's certificates (22.19 / 24.5 and later can): behind a company proxy, set NODE_EXTRA_CA_CERTS";
   if (major > MINIMUM_NODE.major || (major === MINIMUM_NODE.major && minor >= MINIMUM_NODE.minor))
     return pass('Node.js', `${process.version}; ${systemStore}`);
   return {

@@ -8,6 +8,17 @@ interface TlsWithSystemStore {
 
 let added = false;
 
+/** `node:tls` as Node 22.19 / 24.5 and later have it; loaded only when needed (~4 ms). */
+async function loadTls(): Promise<TlsWithSystemStore> {
+  return (await import('node:tls')).default as unknown as TlsWithSystemStore;
+}
+
+/** Whether this Node can add the operating system's certificates (22.19 / 24.5 and later). */
+export async function systemCertificatesSupported(): Promise<boolean> {
+  const { getCACertificates, setDefaultCACertificates } = await loadTls();
+  return Boolean(getCACertificates && setDefaultCACertificates);
+}
+
 /**
  * Adds the operating system's trusted certificates to Node's own, once, where Node can (22.19 /
  * 24.5 and later): a company's root certificate, installed by its IT for a proxy that inspects
@@ -18,8 +29,7 @@ let added = false;
  */
 export async function trustSystemCertificates(): Promise<boolean> {
   if (added) return false;
-  const tls = (await import('node:tls')).default as unknown as TlsWithSystemStore;
-  const { getCACertificates, setDefaultCACertificates } = tls;
+  const { getCACertificates, setDefaultCACertificates } = await loadTls();
   if (added || !getCACertificates || !setDefaultCACertificates) return false;
   added = true;
   // "default" is Node's bundled store plus NODE_EXTRA_CA_CERTS: both stay trusted.
@@ -39,10 +49,20 @@ export function isUntrustedCertificate(error: unknown): boolean {
 }
 
 /**
+ * What drive-cli sends token requests (and doctor its checks) with: the proxy-aware fetch when
+ * a proxy is set, else Node's, retried with the system's certificates as below.
+ */
+export function requestSender(proxyAware: FetchLike | undefined): FetchLike {
+  return withSystemCertificates(
+    proxyAware ?? ((url, init) => globalThis.fetch(url, init as RequestInit)),
+  );
+}
+
+/**
  * `send`, retried once with the system's certificates added when it fails on a certificate
  * Node does not trust (see {@link trustSystemCertificates}).
  */
-export function withSystemCertificates(send: FetchLike): FetchLike {
+function withSystemCertificates(send: FetchLike): FetchLike {
   return async (url, init) => {
     try {
       return await send(url, init);

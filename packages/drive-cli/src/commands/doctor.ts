@@ -1,4 +1,3 @@
-import type { FetchLike } from '@installed-oauth/core';
 import type { Command } from 'commander';
 import { openContext } from '../context.js';
 import {
@@ -16,7 +15,7 @@ import { CliError, ExitCode } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { proxyAwareFetch } from '../network.js';
 import type { RawOptions, Settings } from '../settings.js';
-import { withSystemCertificates } from '../system-certificates.js';
+import { requestSender } from '../system-certificates.js';
 import { nameOf, neutralise, safeJson } from '../terminal-text.js';
 import { defineCommand, jsonOption } from './command.js';
 import { type Checked, checkAccount } from './status.js';
@@ -76,9 +75,7 @@ async function allChecks(settings: Settings, io: Io, options: DoctorOptions): Pr
   const client = await checkClient(settings);
   checks.push(client.check, await checkKeyring(settings));
   if (!client.clientSecrets) return checks;
-  const send: FetchLike = withSystemCertificates(
-    (await proxyAwareFetch(io.env)) ?? ((url, init) => fetch(url, init as RequestInit)),
-  );
+  const send = requestSender(await proxyAwareFetch(io.env));
   const { tokenEndpoint } = client.clientSecrets;
   const asking = { env: io.env, timeoutSeconds: options.timeoutSeconds };
   const token = await checkReachable('Token endpoint', tokenEndpoint, send, asking);
