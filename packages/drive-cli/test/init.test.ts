@@ -2,10 +2,10 @@
 // client's secret once, and offers the JSON download only then), saved 0600 in the config
 // folder, where later commands find it. The secret is never shown, never taken from the
 // command line.
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closedPort } from '@installed-oauth/test-support';
+import { closedPort, fillDisk, itWith, root, withSmallDisk } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { runCli, startCli } from './helpers.js';
 
@@ -147,4 +147,29 @@ describe('drive-cli init', () => {
     expect(done.stdout).not.toContain('GOCSPX-half-typed');
     await expect(stat(saved)).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  itWith(root)(
+    'on a full disk: exit 7, says nothing was saved, leaves no file behind',
+    async () => {
+      await withSmallDisk(async (disk) => {
+        const { env, cwd } = await freshEnv();
+        const configDir = join(disk, 'config');
+        await mkdir(configDir, { mode: 0o700 });
+        await fillDisk(disk);
+        const cli = startCli(
+          ['init'],
+          { ...env, DRIVE_CLI_CONFIG_DIR: configDir },
+          { stdin: 'pipe', cwd },
+        );
+        cli.child.stdin?.end(`${CLIENT_ID}\n${SECRET}\n`);
+        const done = await cli.done;
+        expect(done.code).toBe(7);
+        expect(done.stderr).toMatch(
+          /^drive-cli: Cannot write .*client_secret\.json: no space left on the device\. Nothing was saved\.$/m,
+        );
+        expect(done.stderr).not.toContain(SECRET);
+        expect(await readdir(configDir)).toEqual([]);
+      });
+    },
+  );
 });

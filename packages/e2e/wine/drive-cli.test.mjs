@@ -68,4 +68,26 @@ describe('drive-cli on Windows', () => {
     assert.ok(text.includes('grace@example.com'), text);
     assert.ok(text.includes(`${configDir}\\accounts\\2002.json`), text);
   });
+
+  it('init saves a client given on standard input in %APPDATA%\\drive-cli\\Config, where status finds it', async () => {
+    const elsewhere = await scratchFolder('init');
+    const env = { ...process.env };
+    delete env.DRIVE_CLI_CLIENT_SECRETS;
+    const child = execFile(process.execPath, [bin, 'init', '--force'], { cwd: elsewhere, env });
+    child.stdin.end('5678-init.apps.googleusercontent.com\nGOCSPX-wine-init\n');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0);
+    const saved = join(configDir, 'client_secret.json');
+    assert.equal(
+      JSON.parse(await readFile(saved, 'utf8')).installed.client_id,
+      '5678-init.apps.googleusercontent.com',
+    );
+    // No client file in that folder and none named: the saved one is used.
+    const { stdout } = await run(process.execPath, [bin, 'status', '--offline', '--json'], {
+      cwd: elsewhere,
+      env,
+    }).catch((error) => error);
+    assert.equal(JSON.parse(stdout).clientId, '5678-init.apps.googleusercontent.com');
+    await rm(elsewhere, { recursive: true, force: true });
+  });
 });
