@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createConsoleStrategy, withPastePrompt } from '@installed-oauth/console';
 import type { RedirectStrategy } from '@installed-oauth/core';
-import { createLoopbackStrategy } from '@installed-oauth/loopback';
+import { createLoopbackStrategy, isWsl as isWslOn } from '@installed-oauth/loopback';
 import yoctoSpinner from 'yocto-spinner';
 import type { Io } from './io.js';
 import type { Settings } from './settings.js';
@@ -9,11 +9,12 @@ import type { Settings } from './settings.js';
 /**
  * Whether a browser can be opened on this machine. The one place that knows the platform
  * signs: a BROWSER command always counts; an SSH session or a Linux machine without a display
- * does not.
+ * does not, except WSL, whose browser is a Windows program.
  */
 export function canOpenBrowser(io: Io): boolean {
   if (io.env.BROWSER?.trim()) return true;
   if (io.env.SSH_CONNECTION || io.env.SSH_TTY) return false;
+  if (isWsl(io)) return true;
   if (io.platform === 'linux' || io.platform === 'freebsd' || io.platform === 'openbsd') {
     return Boolean(io.env.DISPLAY || io.env.WAYLAND_DISPLAY);
   }
@@ -36,11 +37,11 @@ export function personAtHand(settings: Settings, io: Io): boolean {
 
 /**
  * Whether this is Linux under WSL, where the Windows browser opens but its redirect to
- * 127.0.0.1 often never reaches the Linux side (NAT networking, VPNs). `WSL_DISTRO_NAME` is set
- * in every WSL shell; `WSL_INTEROP` too, where interop is on.
+ * 127.0.0.1 often never reaches the Linux side (NAT networking, VPNs). The loopback package
+ * knows the signs (WSL's variables, or "microsoft" in the kernel's release).
  */
 export function isWsl(io: Io): boolean {
-  return io.platform === 'linux' && Boolean(io.env.WSL_DISTRO_NAME || io.env.WSL_INTEROP);
+  return isWslOn(io.env, io.platform);
 }
 
 export interface ChosenStrategy {

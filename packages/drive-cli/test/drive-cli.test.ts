@@ -4,7 +4,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runConsentAgent, seedDriveFiles, startSandbox } from '@installed-oauth/sandbox';
+import { consentAgentPath, runConsentAgent, seedDriveFiles, startSandbox } from '@installed-oauth/sandbox';
 import { closedPort, refreshStatusAtServer, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import {
@@ -302,12 +302,37 @@ describe('WSL', () => {
     expect(result.stdout).toContain("In WSL the browser's redirect may not reach drive-cli;");
     expect(result.stdout).toMatch(/Signed in as sandbox\.user@example\.com\./);
   });
+
+  it('opens the Windows browser with wslview, though Linux has no display there', async () => {
+    // wslview (the distribution's opener of Windows programs) is played by the consent agent,
+    // which follows the link as a browser would; it notes the address it was given.
+    const bin = await mkdtemp(join(tmpdir(), 'drive-cli-wsl-'));
+    const opened = join(bin, 'opened');
+    await writeFile(
+      join(bin, 'wslview'),
+      `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\nexec '${process.execPath}' '${consentAgentPath}' "$1"\n`,
+      { mode: 0o755 },
+    );
+    const env = await sandboxEnv(sandbox, {
+      BROWSER: undefined,
+      DISPLAY: undefined,
+      WSL_DISTRO_NAME: 'Ubuntu',
+      PATH: `${bin}:${process.env.PATH}`,
+    });
+    const cli = startCli(['login'], env, { stdin: 'pipe', terminal: true });
+    const result = await cli.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('No browser can be opened here');
+    expect(result.stdout).toMatch(/Signed in as sandbox\.user@example\.com\./);
+    const [, link] = /authorize this application: (\S+)\r\n/.exec(result.stdout) ?? [];
+    expect(await readFile(opened, 'utf8')).toBe(link);
+  });
 });
 
 describe('failures: message, exit code, and nothing changed on disk', () => {
   it('a denied consent exits 4', async () => {
     const env = await sandboxEnv(sandbox, {
-      BROWSER: `"${process.execPath}" "${(await import('@installed-oauth/sandbox')).consentAgentPath}" --deny`,
+      BROWSER: `"${process.execPath}" "${consentAgentPath}" --deny`,
     });
     const result = await runCli(['ls'], env);
     expect(result.code).toBe(4);

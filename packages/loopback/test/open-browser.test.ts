@@ -1,8 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { authorize, type ClientSecrets } from '@installed-oauth/core';
 import { consentAgentPath, runConsentAgent } from '@installed-oauth/sandbox';
 import { useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { createLoopbackStrategy, type LoopbackOptions } from '../src/index.js';
+import { createLoopbackStrategy, isWsl, type LoopbackOptions } from '../src/index.js';
 import { captureOutput, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
 
 const sandbox = useSandbox();
@@ -98,5 +101,50 @@ describe('opening the browser', () => {
     expect(out.text()).toMatch(/Could not open a browser \(no browser in this container\)/);
     await runConsentAgent(link);
     expect((await result).accessToken).toBeTruthy();
+  });
+});
+
+describe('under WSL', () => {
+  it('opens the Windows browser with wslview, though Linux has no display there', async () => {
+    // wslview is played by the consent agent, which follows the link as a browser would.
+    const bin = await mkdtemp(join(tmpdir(), 'loopback-wsl-'));
+    await writeFile(
+      join(bin, 'wslview'),
+      `#!/bin/sh\nexec '${process.execPath}' '${consentAgentPath}' "$1" --deny\n`,
+      { mode: 0o755 },
+    );
+    try {
+      const out = captureOutput();
+      const strategy = createLoopbackStrategy({
+        output: out.output,
+        env: { WSL_DISTRO_NAME: 'Ubuntu', PATH: `${bin}${delimiter}${process.env.PATH}` },
+      });
+      const outcome = authorize({
+        clientSecrets,
+        scopes: [DRIVE_SCOPE],
+        strategy,
+        signal: AbortSignal.timeout(120_000),
+      });
+      expect(await codeOf(outcome)).toBe('AUTHORIZATION_DENIED');
+      expect(out.text()).not.toContain('Could not open a browser');
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('isWsl: Linux under Windows, where the browser is a Windows program', () => {
+  it("knows WSL by its variables, or by the kernel's release when they were dropped", () => {
+    expect(isWsl({ WSL_DISTRO_NAME: 'Ubuntu' }, 'linux', '6.8.0-49-generic')).toBe(true);
+    expect(isWsl({ WSL_INTEROP: '/run/WSL/8_interop' }, 'linux', '6.8.0-49-generic')).toBe(true);
+    // WSL 2 and WSL 1 kernels, as `uname -r` prints them there (sudo drops WSL_DISTRO_NAME).
+    expect(isWsl({}, 'linux', '5.15.167.4-microsoft-standard-WSL2')).toBe(true);
+    expect(isWsl({}, 'linux', '4.4.0-19041-Microsoft')).toBe(true);
+  });
+
+  it('is not WSL on an ordinary Linux, nor on Windows or macOS themselves', () => {
+    expect(isWsl({}, 'linux', '6.8.0-49-generic')).toBe(false);
+    expect(isWsl({ WSL_DISTRO_NAME: 'Ubuntu' }, 'win32', '10.0.22631')).toBe(false);
+    expect(isWsl({}, 'darwin', '24.1.0')).toBe(false);
   });
 });
