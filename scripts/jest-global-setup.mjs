@@ -1,6 +1,6 @@
 // Jest globalSetup: every test run gets a temporary folder of its own, removed by
 // jest-global-teardown.mjs when the run ends, with everything the tests (and the programs they
-// start) made in it. Tests keep calling os.tmpdir(): TMPDIR points into the run's folder, and
+// start) made in it. Tests keep calling os.tmpdir(): TMPDIR (TEMP on Windows) points into the run's folder, and
 // the test workers and their child processes inherit it.
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,4 +15,6 @@ export default function setup() {
   chmodSync(folder, 0o755);
   globalThis[OWNED_FOLDER] = folder;
   process.env.TMPDIR = folder;
+  // Windows' os.tmpdir() reads TEMP (then TMP) instead.
+  if (process.platform === 'win32') process.env.TEMP = process.env.TMP = folder;
 }

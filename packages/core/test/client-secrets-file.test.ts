@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { fifo, itWith, notADirectoryError, posixModes } from '@installed-oauth/test-support';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { InstalledOAuthError } from '../src/index.js';
 import { readClientSecretsFile } from '../src/node/index.js';
@@ -90,23 +91,26 @@ describe('readClientSecretsFile', () => {
     expect(error.message.startsWith(`${path} is not a valid OAuth client file:`)).toBe(true);
   });
 
-  it('refuses a directory and a FIFO without hanging', async () => {
+  itWith(fifo)('refuses a directory and a FIFO without hanging', async () => {
     expect((await failure(folder)).message).toMatch(/not a regular file|directory/);
     const fifo = join(folder, 'fifo.json');
     execFileSync('mkfifo', [fifo]);
     expect((await failure(fifo)).message).toMatch(/not a regular file/);
   });
 
-  it('refuses a path that is not text, and says when a part of the path is not a folder', async () => {
-    await expect(readClientSecretsFile('')).rejects.toThrow(/"path" must be a non-empty string/);
-    const file = join(folder, 'plain.txt');
-    await writeFile(file, '');
-    const error = await failure(join(file, 'client_secret.json'));
-    expect(error.code).toBe('CLIENT_SECRETS_UNREADABLE');
-    expect(error.message).toBe(
-      `Cannot read the client secrets file ${join(file, 'client_secret.json')}: a part of the path is not a folder.`,
-    );
-  });
+  itWith(notADirectoryError)(
+    'refuses a path that is not text, and says when a part of the path is not a folder',
+    async () => {
+      await expect(readClientSecretsFile('')).rejects.toThrow(/"path" must be a non-empty string/);
+      const file = join(folder, 'plain.txt');
+      await writeFile(file, '');
+      const error = await failure(join(file, 'client_secret.json'));
+      expect(error.code).toBe('CLIENT_SECRETS_UNREADABLE');
+      expect(error.message).toBe(
+        `Cannot read the client secrets file ${join(file, 'client_secret.json')}: a part of the path is not a folder.`,
+      );
+    },
+  );
 
   it('refuses a file over 64 KiB', async () => {
     const path = join(folder, 'huge.json');
@@ -117,7 +121,7 @@ describe('readClientSecretsFile', () => {
     expect((await failure(path)).message).toMatch(/more than a client secrets file can be/);
   });
 
-  it('names the path when permission is denied', async () => {
+  itWith(posixModes)('names the path when permission is denied', async () => {
     const path = join(folder, 'private.json');
     await writeFile(path, JSON.stringify({ installed }));
     await chmod(path, 0o000);

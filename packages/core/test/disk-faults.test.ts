@@ -4,7 +4,15 @@
 import { chmod, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fillDisk, itWith, makeReadOnly, root, withSmallDisk } from '@installed-oauth/test-support';
+import {
+  describeWith,
+  fillDisk,
+  itWith,
+  makeReadOnly,
+  posixModes,
+  root,
+  withSmallDisk,
+} from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { parseClientSecrets } from '../src/index.js';
 import { createFileAccountStore, withFileLock } from '../src/node/index.js';
@@ -56,7 +64,7 @@ async function fullDisk(test: (folder: string) => Promise<void>): Promise<void> 
   });
 }
 
-describe('a folder that refuses writes', () => {
+describeWith(posixModes)('a folder that refuses writes', () => {
   it('is named for what it is when the accounts folder cannot be made, not "no such file"', async () => {
     await readOnlyFolder(
       async () => {},

@@ -17,7 +17,17 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { itWith, root, useSandbox } from '@installed-oauth/test-support';
+import {
+  describeWith,
+  expectModeWherePosix,
+  fifo,
+  itWith,
+  linux,
+  notADirectoryError,
+  posixModes,
+  root,
+  useSandbox,
+} from '@installed-oauth/test-support';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   authorize,
@@ -65,8 +75,8 @@ describe('file token store', () => {
     const store = createFileTokenStore({ path, clientSecrets });
     expect(await store.load()).toBeUndefined();
     await store.save(example);
-    expect((await stat(join(folder, 'nested'))).mode & 0o777).toBe(0o700);
-    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await expectModeWherePosix(join(folder, 'nested'), 0o700);
+    await expectModeWherePosix(path, 0o600);
     expect(await store.load()).toEqual(example);
     const json = JSON.parse(await readFile(path, 'utf8'));
     expect(json).toMatchObject({
@@ -203,32 +213,40 @@ describe('file token store', () => {
     );
   });
 
-  it('says which part of the path is wrong when a file stands where a folder should', async () => {
-    const file = join(folder, 'not-a-folder');
-    await writeFile(file, '');
-    const path = join(file, 'credentials.json');
-    const store = createFileTokenStore({ path, clientSecrets });
-    expect(await code(store.load())).toBe(
-      `TOKEN_STORE_ERROR: Cannot inspect ${path}: a part of the path is not a folder.`,
-    );
-    expect(await code(store.delete())).toBe(
-      `TOKEN_STORE_ERROR: Cannot delete ${path}: a part of the path is not a folder.`,
-    );
-    expect(await code(store.withLock?.(async () => 'ran') ?? Promise.resolve())).toMatch(
-      new RegExp(`^TOKEN_STORE_ERROR: Cannot create the folder ${file}: `),
-    );
-  });
+  itWith(notADirectoryError)(
+    'says which part of the path is wrong when a file stands where a folder should',
+    async () => {
+      const file = join(folder, 'not-a-folder');
+      await writeFile(file, '');
+      const path = join(file, 'credentials.json');
+      const store = createFileTokenStore({ path, clientSecrets });
+      expect(await code(store.load())).toBe(
+        `TOKEN_STORE_ERROR: Cannot inspect ${path}: a part of the path is not a folder.`,
+      );
+      expect(await code(store.delete())).toBe(
+        `TOKEN_STORE_ERROR: Cannot delete ${path}: a part of the path is not a folder.`,
+      );
+      expect(await code(store.withLock?.(async () => 'ran') ?? Promise.resolve())).toMatch(
+        new RegExp(`^TOKEN_STORE_ERROR: Cannot create the folder ${file}: `),
+      );
+    },
+  );
 
-  it('reports a folder that refuses new files, leaving nothing behind', async () => {
-    // sysfs refuses to create files even for root, which these tests may run as.
-    const path = '/sys/installed-oauth-credentials.json';
-    const store = createFileTokenStore({ path, clientSecrets });
-    const message = await code(store.save(example));
-    expect(message).toMatch(
-      /^TOKEN_STORE_ERROR: Cannot write \/sys\/installed-oauth-credentials.json: (permission denied|operation not permitted|read-only file system)\. The previous credentials, if any, are unchanged\.$/,
-    );
-    expect((await readdir('/sys')).filter((name) => name.includes('installed-oauth'))).toEqual([]);
-  });
+  itWith(linux('sysfs, which refuses new files even to root'))(
+    'reports a folder that refuses new files, leaving nothing behind',
+    async () => {
+      // sysfs refuses to create files even for root, which these tests may run as.
+      const path = '/sys/installed-oauth-credentials.json';
+      const store = createFileTokenStore({ path, clientSecrets });
+      const message = await code(store.save(example));
+      expect(message).toMatch(
+        /^TOKEN_STORE_ERROR: Cannot write \/sys\/installed-oauth-credentials.json: (permission denied|operation not permitted|read-only file system)\. The previous credentials, if any, are unchanged\.$/,
+      );
+      expect((await readdir('/sys')).filter((name) => name.includes('installed-oauth'))).toEqual(
+        [],
+      );
+    },
+  );
 
   it('deletes, and deleting nothing is fine', async () => {
     const path = join(folder, 'credentials.json');
@@ -300,7 +318,7 @@ async function writeLockFile(path: string, owner: { pid: number; createdAt: numb
 /** A process id that no process has (Linux's pid_max is at most 2^22). */
 const DEAD_PID = 2 ** 22 + 12345;
 
-describe('ownership and modes, as ssh checks them', () => {
+describeWith(posixModes)('ownership and modes, as ssh checks them', () => {
   it('refuses a credentials file or folder that other users can change, saying how to fix it', async () => {
     const path = join(folder, 'credentials.json');
     const store = createFileTokenStore({ path, clientSecrets });
@@ -341,7 +359,7 @@ describe('ownership and modes, as ssh checks them', () => {
     await store.save(example);
     await chmod(path, 0o644);
     expect((await store.load())?.accessToken).toBe(example.accessToken);
-    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await expectModeWherePosix(path, 0o600);
   });
 
   itWith(root)("refuses another user's credentials file, even a private one", async () => {
@@ -475,27 +493,30 @@ describe('file lock', () => {
     );
   });
 
-  it('refuses, without blocking, a lock path that is a FIFO, a link, or too big to be a lock', async () => {
-    const path = join(folder, 'credentials.json');
-    const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 60_000 } });
-    const withLock = () => store.withLock?.(async () => 'ran') ?? Promise.resolve();
-    // A FIFO: reading it would wait for a writer forever.
-    await run('mkfifo', [`${path}.lock`]);
-    expect(await code(withLock())).toBe(
-      `TOKEN_STORE_ERROR: Refusing the lock file ${path}.lock: it is not a regular file.`,
-    );
-    await rm(`${path}.lock`);
-    // A link to /dev/zero: reading it would never end.
-    await symlink('/dev/zero', `${path}.lock`);
-    expect(await code(withLock())).toBe(
-      `TOKEN_STORE_ERROR: Refusing the lock file ${path}.lock: it is a symbolic link.`,
-    );
-    await rm(`${path}.lock`);
-    await writeFile(`${path}.lock`, 'x'.repeat(5000));
-    expect(await code(withLock())).toBe(
-      `TOKEN_STORE_ERROR: Refusing the lock file ${path}.lock: it is 5000 bytes, too big to be a lock.`,
-    );
-  });
+  itWith(fifo)(
+    'refuses, without blocking, a lock path that is a FIFO, a link, or too big to be a lock',
+    async () => {
+      const path = join(folder, 'credentials.json');
+      const store = createFileTokenStore({ path, clientSecrets, lock: { timeout: 60_000 } });
+      const withLock = () => store.withLock?.(async () => 'ran') ?? Promise.resolve();
+      // A FIFO: reading it would wait for a writer forever.
+      await run('mkfifo', [`${path}.lock`]);
+      expect(await code(withLock())).toBe(
+        `TOKEN_STORE_ERROR: Refusing the lock file ${path}.lock: it is not a regular file.`,
+      );
+      await rm(`${path}.lock`);
+      // A link to /dev/zero: reading it would never end.
+      await symlink('/dev/zero', `${path}.lock`);
+      expect(await code(withLock())).toBe(
+        `TOKEN_STORE_ERROR: Refusing the lock file ${path}.lock: it is a symbolic link.`,
+      );
+      await rm(`${path}.lock`);
+      await writeFile(`${path}.lock`, 'x'.repeat(5000));
+      expect(await code(withLock())).toBe(
+        `TOKEN_STORE_ERROR: Refusing the lock file ${path}.lock: it is 5000 bytes, too big to be a lock.`,
+      );
+    },
+  );
 
   it("judges a lock dated in the future (a skewed clock, or planted) by the file's own age", async () => {
     const path = join(folder, 'credentials.json');
@@ -521,25 +542,28 @@ describe('file lock', () => {
     expect(await store.withLock?.(async () => 'ran again')).toBe('ran again');
   });
 
-  it('reads the accounts index as it reads a lock: a FIFO there is refused, never waited on', async () => {
-    const directory = join(folder, 'accounts');
-    await mkdir(directory, { mode: 0o700 });
-    await run('mkfifo', [join(directory, 'accounts.json')]);
-    const store = createFileAccountStore({ directory, clientSecrets });
-    const error = await failure(store.accounts());
-    expect(error.code).toBe('TOKEN_STORE_ERROR');
-    expect(error.message).toBe(
-      `Refusing ${join(directory, 'accounts.json')}: it is not a regular file.`,
-    );
-    await rm(join(directory, 'accounts.json'));
-    await symlink(join(folder, 'elsewhere.json'), join(directory, 'accounts.json'));
-    expect((await failure(store.accounts())).message).toBe(
-      `Refusing ${join(directory, 'accounts.json')}: it is a symbolic link.`,
-    );
-    await rm(join(directory, 'accounts.json'));
-    await writeFile(join(directory, 'accounts.json'), 'x'.repeat(70 * 1024));
-    expect((await failure(store.accounts())).message).toMatch(/more than such a file holds/);
-  });
+  itWith(fifo)(
+    'reads the accounts index as it reads a lock: a FIFO there is refused, never waited on',
+    async () => {
+      const directory = join(folder, 'accounts');
+      await mkdir(directory, { mode: 0o700 });
+      await run('mkfifo', [join(directory, 'accounts.json')]);
+      const store = createFileAccountStore({ directory, clientSecrets });
+      const error = await failure(store.accounts());
+      expect(error.code).toBe('TOKEN_STORE_ERROR');
+      expect(error.message).toBe(
+        `Refusing ${join(directory, 'accounts.json')}: it is not a regular file.`,
+      );
+      await rm(join(directory, 'accounts.json'));
+      await symlink(join(folder, 'elsewhere.json'), join(directory, 'accounts.json'));
+      expect((await failure(store.accounts())).message).toBe(
+        `Refusing ${join(directory, 'accounts.json')}: it is a symbolic link.`,
+      );
+      await rm(join(directory, 'accounts.json'));
+      await writeFile(join(directory, 'accounts.json'), 'x'.repeat(70 * 1024));
+      expect((await failure(store.accounts())).message).toMatch(/more than such a file holds/);
+    },
+  );
 
   it('gives up with a clear error while a live process holds the lock', async () => {
     const path = join(folder, 'credentials.json');

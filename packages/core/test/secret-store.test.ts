@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useSandbox } from '@installed-oauth/test-support';
+import { expectModeWherePosix, useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   accountOf,
@@ -74,7 +74,7 @@ describe('accounts whose secrets live in a secret store', () => {
       expiry: new Date(credentials.expiresAt ?? 0).toISOString(),
       account: { id: account.id, email: ALICE },
     });
-    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    await expectModeWherePosix(path, 0o600);
     // The store's value is the refresh token and nothing else: small enough for every keyring.
     expect([...vault.values]).toEqual([
       [account.id, JSON.stringify({ refresh_token: credentials.refreshToken })],

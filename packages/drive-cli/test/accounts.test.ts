@@ -10,9 +10,10 @@ import {
   seedDriveFiles,
   startSandbox,
 } from '@installed-oauth/sandbox';
-import { refreshStatusAtServer, useSandbox } from '@installed-oauth/test-support';
+import { fifo, itWith, refreshStatusAtServer, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import {
+  BROWSER_THAT_OPENS_NOTHING,
   credentialsPath,
   legacyCredentialsPath,
   revokeAtServer,
@@ -271,26 +272,29 @@ describe('the single-account layout of drive-cli 0.x', () => {
 });
 
 describe('no dead ends', () => {
-  it('a FIFO where the accounts and the active one are listed is never waited on: named, with the fix', async () => {
-    const env = await signedInEnv(sandbox);
-    const index = join(String(env.DRIVE_CLI_CONFIG_DIR), 'accounts', 'accounts.json');
-    await rm(index);
-    execFileSync('mkfifo', [index]);
-    const status = await runCli(['status', '--offline'], env);
-    expect(status.code).toBe(7);
-    expect(status.stderr).toContain(`drive-cli: Refusing ${index}: it is not a regular file.`);
-    expect(status.stderr).toContain('Remove it; the program writes a new one when it needs one.');
-    await rm(index);
-    // The account is still there (only the order and the choice were in the index)...
-    const again = await runCli(['status', '--offline'], env);
-    expect(again.stdout).toMatch(/^\* sandbox\.user@example\.com \(active\)$/m);
-    // ...and the next login writes the index anew.
-    expect((await runCli(['login'], env)).code).toBe(0);
-    expect(JSON.parse(await readFile(index, 'utf8'))).toEqual({
-      accounts: [accountIdOf(SANDBOX_USER)],
-      active: accountIdOf(SANDBOX_USER),
-    });
-  });
+  itWith(fifo)(
+    'a FIFO where the accounts and the active one are listed is never waited on: named, with the fix',
+    async () => {
+      const env = await signedInEnv(sandbox);
+      const index = join(String(env.DRIVE_CLI_CONFIG_DIR), 'accounts', 'accounts.json');
+      await rm(index);
+      execFileSync('mkfifo', [index]);
+      const status = await runCli(['status', '--offline'], env);
+      expect(status.code).toBe(7);
+      expect(status.stderr).toContain(`drive-cli: Refusing ${index}: it is not a regular file.`);
+      expect(status.stderr).toContain('Remove it; the program writes a new one when it needs one.');
+      await rm(index);
+      // The account is still there (only the order and the choice were in the index)...
+      const again = await runCli(['status', '--offline'], env);
+      expect(again.stdout).toMatch(/^\* sandbox\.user@example\.com \(active\)$/m);
+      // ...and the next login writes the index anew.
+      expect((await runCli(['login'], env)).code).toBe(0);
+      expect(JSON.parse(await readFile(index, 'utf8'))).toEqual({
+        accounts: [accountIdOf(SANDBOX_USER)],
+        active: accountIdOf(SANDBOX_USER),
+      });
+    },
+  );
 
   it('login over a refresh token that died while Google remembers the consent ends with a working account', async () => {
     const env = await signedInEnv(sandbox);
@@ -416,7 +420,7 @@ describe('the client as values (DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET)
     const env = await googleEnv({
       DRIVE_CLI_CLIENT_ID: CLIENT_ID,
       DRIVE_CLI_CLIENT_SECRET: SECRET,
-      BROWSER: 'true',
+      BROWSER: BROWSER_THAT_OPENS_NOTHING,
     });
     const result = await runCli(['login', '--timeout', '0.5'], env);
     expect(result.code).toBe(4);

@@ -11,6 +11,8 @@ import {
   closedPort,
   faketime,
   itWith,
+  linux,
+  posixModes,
   startUntrustedHttpsServer,
   useSandbox,
 } from '@installed-oauth/test-support';
@@ -79,46 +81,52 @@ describe('drive-cli doctor', () => {
       expectNoSecret(output, [stored.refresh_token, stored.token, sandbox.clientSecret]);
   });
 
-  it('says when no keyring answers, where new sign-ins will go instead, and still exits 0', async () => {
-    const { DRIVE_CLI_INSECURE_STORAGE: _files, ...env } = await sandboxEnv(sandbox);
-    const { text, report } = await doctor(env);
-    expect(report.checks.find((check) => check.name === 'Keyring')).toMatchObject({
-      status: 'warn',
-      detail: expect.stringMatching(
-        /is not available .*: new sign-ins are kept in files \(mode 0600\)\.$/,
-      ),
-      fix: expect.stringContaining('or use the file store'),
-    });
-    expect(text.stdout).toMatch(/^! Keyring /m);
-    // Not signed in yet: said, with what to do, and not a failure.
-    expect(report.checks.at(-1)).toMatchObject({
-      name: 'Accounts',
-      status: 'warn',
-      fix: 'Run drive-cli login.',
-    });
-    expect(text.code).toBe(0);
-  });
+  itWith(linux('a Linux session without a Secret Service'))(
+    'says when no keyring answers, where new sign-ins will go instead, and still exits 0',
+    async () => {
+      const { DRIVE_CLI_INSECURE_STORAGE: _files, ...env } = await sandboxEnv(sandbox);
+      const { text, report } = await doctor(env);
+      expect(report.checks.find((check) => check.name === 'Keyring')).toMatchObject({
+        status: 'warn',
+        detail: expect.stringMatching(
+          /is not available .*: new sign-ins are kept in files \(mode 0600\)\.$/,
+        ),
+        fix: expect.stringContaining('or use the file store'),
+      });
+      expect(text.stdout).toMatch(/^! Keyring /m);
+      // Not signed in yet: said, with what to do, and not a failure.
+      expect(report.checks.at(-1)).toMatchObject({
+        name: 'Accounts',
+        status: 'warn',
+        fix: 'Run drive-cli login.',
+      });
+      expect(text.code).toBe(0);
+    },
+  );
 
-  it('refuses a config folder other users can change: exit 7, with the chmod that fixes it', async () => {
-    const env = await signedInEnv(sandbox);
-    const folder = env.DRIVE_CLI_CONFIG_DIR ?? '';
-    await chmod(folder, 0o777);
-    const { text, report } = await doctor(env);
-    expect(report.checks[1]).toMatchObject({
-      name: 'Config folder',
-      status: 'fail',
-      detail: `${folder} can be changed by other users (mode 777).`,
-      fix: `Run: chmod 700 ${folder}`,
-    });
-    expect(text.code).toBe(7);
-    expect(text.stdout).toMatch(
-      /^✗ Config folder +\S+ can be changed by other users \(mode 777\)\.$/m,
-    );
-    expect(text.stdout).toMatch(/^ +→ Run: chmod 700 /m);
-    // The accounts there cannot be trusted either: said too, after the folder.
-    expect(report.checks.at(-1)).toMatchObject({ name: 'Accounts', status: 'fail' });
-    expect(text.stderr).toMatch(/^drive-cli: 2 checks failed: Config folder, Accounts\.$/m);
-  });
+  itWith(posixModes)(
+    'refuses a config folder other users can change: exit 7, with the chmod that fixes it',
+    async () => {
+      const env = await signedInEnv(sandbox);
+      const folder = env.DRIVE_CLI_CONFIG_DIR ?? '';
+      await chmod(folder, 0o777);
+      const { text, report } = await doctor(env);
+      expect(report.checks[1]).toMatchObject({
+        name: 'Config folder',
+        status: 'fail',
+        detail: `${folder} can be changed by other users (mode 777).`,
+        fix: `Run: chmod 700 ${folder}`,
+      });
+      expect(text.code).toBe(7);
+      expect(text.stdout).toMatch(
+        /^✗ Config folder +\S+ can be changed by other users \(mode 777\)\.$/m,
+      );
+      expect(text.stdout).toMatch(/^ +→ Run: chmod 700 /m);
+      // The accounts there cannot be trusted either: said too, after the folder.
+      expect(report.checks.at(-1)).toMatchObject({ name: 'Accounts', status: 'fail' });
+      expect(text.stderr).toMatch(/^drive-cli: 2 checks failed: Config folder, Accounts\.$/m);
+    },
+  );
 
   it('names an unreachable token endpoint and Drive API: exit 6, accounts not checked', async () => {
     const env = await sandboxEnv(sandbox);

@@ -1,13 +1,30 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { consentAgentPath, runConsentAgent, seedDriveFiles, startSandbox } from '@installed-oauth/sandbox';
-import { closedPort, refreshStatusAtServer, useSandbox } from '@installed-oauth/test-support';
+import {
+  consentAgentPath,
+  runConsentAgent,
+  seedDriveFiles,
+  startSandbox,
+} from '@installed-oauth/sandbox';
+import {
+  closedPort,
+  describeWith,
+  expectModeWherePosix,
+  itWith,
+  notADirectoryError,
+  posix,
+  pseudoTerminal,
+  refreshStatusAtServer,
+  signals,
+  useSandbox,
+} from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import {
+  BROWSER_THAT_OPENS_NOTHING,
   cliPath,
   credentialsPath,
   expectNoSecret,
@@ -68,8 +85,8 @@ describe('drive-cli ls', () => {
       client_id: sandbox.clientId,
       token_uri: sandbox.tokenEndpoint,
     });
-    expect((await stat(credentialsPath(env))).mode & 0o777).toBe(0o600);
-    expect((await stat(env.DRIVE_CLI_CONFIG_DIR ?? '')).mode & 0o777).toBe(0o700);
+    await expectModeWherePosix(credentialsPath(env), 0o600);
+    await expectModeWherePosix(env.DRIVE_CLI_CONFIG_DIR ?? '', 0o700);
     expectNoSecret(first.stdout + first.stderr, [
       sandbox.clientSecret,
       stored.refresh_token,
@@ -105,7 +122,7 @@ describe('drive-cli ls', () => {
     const after = await readStored(env);
     expect(after.token).not.toBe(stored.token);
     expect(after.refresh_token).toBe(stored.refresh_token);
-    expect((await stat(credentialsPath(env))).mode & 0o777).toBe(0o600);
+    await expectModeWherePosix(credentialsPath(env), 0o600);
   });
 
   it('refreshes once and retries when Drive answers 401 before the expiry', async () => {
@@ -153,23 +170,26 @@ describe('drive-cli ls', () => {
     }
   });
 
-  it('exits quietly when the reader of its output goes away (ls | head -1)', async () => {
-    const env = await signedInEnv(sandbox);
-    const { stdout, stderr } = await exec(
-      'bash',
-      ['-o', 'pipefail', '-c', `"${process.execPath}" "${cliPath}" ls --limit 100 | head -1`],
-      { env },
-    );
-    expect(stdout.split('\n').filter(Boolean)).toHaveLength(1);
-    expect(stderr).toBe('');
-    // A reader that is gone before anything is written: the write fails with EPIPE.
-    const gone = await exec(
-      'bash',
-      ['-o', 'pipefail', '-c', `"${process.execPath}" "${cliPath}" ls --limit 100 | true`],
-      { env },
-    );
-    expect(gone.stderr).toBe('');
-  });
+  itWith(posix('a shell pipeline whose reader goes away: EPIPE'))(
+    'exits quietly when the reader of its output goes away (ls | head -1)',
+    async () => {
+      const env = await signedInEnv(sandbox);
+      const { stdout, stderr } = await exec(
+        'bash',
+        ['-o', 'pipefail', '-c', `"${process.execPath}" "${cliPath}" ls --limit 100 | head -1`],
+        { env },
+      );
+      expect(stdout.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(stderr).toBe('');
+      // A reader that is gone before anything is written: the write fails with EPIPE.
+      const gone = await exec(
+        'bash',
+        ['-o', 'pipefail', '-c', `"${process.execPath}" "${cliPath}" ls --limit 100 | true`],
+        { env },
+      );
+      expect(gone.stderr).toBe('');
+    },
+  );
 });
 
 describe('other commands', () => {
@@ -257,15 +277,18 @@ describe('redirect strategies', () => {
     expectNoSecret(result.stderr, [new URL(redirectUrl).searchParams.get('code') ?? undefined]);
   });
 
-  it('--no-browser: the browser redirect reaching the receiver wins while the paste prompt is open', async () => {
-    const env = await sandboxEnv(sandbox, { BROWSER: '' });
-    const cli = startCli(['login', '--no-browser'], env, { stdin: 'pipe' });
-    const [, link] = await cli.waitForStderr(/authorize this application: (\S+)/);
-    await runConsentAgent(link ?? '');
-    const result = await cli.done;
-    expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/paste it here/);
-  });
+  itWith(pseudoTerminal)(
+    '--no-browser: the browser redirect reaching the receiver wins while the paste prompt is open',
+    async () => {
+      const env = await sandboxEnv(sandbox, { BROWSER: '' });
+      const cli = startCli(['login', '--no-browser'], env, { stdin: 'pipe' });
+      const [, link] = await cli.waitForStderr(/authorize this application: (\S+)/);
+      await runConsentAgent(link ?? '');
+      const result = await cli.done;
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/paste it here/);
+    },
+  );
 
   it.each([
     ['on a machine without a display', { DISPLAY: '', WAYLAND_DISPLAY: '' }],
@@ -288,10 +311,13 @@ describe('redirect strategies', () => {
   });
 });
 
-describe('WSL', () => {
+describeWith(pseudoTerminal)('WSL', () => {
   it('opens the browser and offers the paste prompt too, since the redirect may never arrive', async () => {
     // The "browser" opens on Windows but its redirect never reaches the Linux side.
-    const env = await sandboxEnv(sandbox, { BROWSER: 'true', WSL_DISTRO_NAME: 'Ubuntu' });
+    const env = await sandboxEnv(sandbox, {
+      BROWSER: BROWSER_THAT_OPENS_NOTHING,
+      WSL_DISTRO_NAME: 'Ubuntu',
+    });
     const cli = startCli(['login'], env, { stdin: 'pipe', terminal: true });
     const [, link] = await cli.waitForStderr(/authorize this application: (\S+)\r\n/);
     await cli.waitForStderr(/Paste the address: $/);
@@ -341,7 +367,7 @@ describe('failures: message, exit code, and nothing changed on disk', () => {
   });
 
   it('a timeout exits 4', async () => {
-    const env = await sandboxEnv(sandbox, { BROWSER: 'true' });
+    const env = await sandboxEnv(sandbox, { BROWSER: BROWSER_THAT_OPENS_NOTHING });
     const result = await runCli(['login', '--timeout', '0.5'], env);
     expect(result.code).toBe(4);
     expect(result.stderr).toMatch(/^drive-cli: The sign-in did not finish within 0.5 seconds\.$/m);
@@ -365,8 +391,8 @@ describe('failures: message, exit code, and nothing changed on disk', () => {
     expect(existsSync(credentialsPath(env))).toBe(false);
   });
 
-  it('Ctrl-C while waiting exits 130', async () => {
-    const env = await sandboxEnv(sandbox, { BROWSER: 'true' });
+  itWith(signals)('Ctrl-C while waiting exits 130', async () => {
+    const env = await sandboxEnv(sandbox, { BROWSER: BROWSER_THAT_OPENS_NOTHING });
     const cli = startCli(['login'], env);
     await cli.waitForStderr(/authorize this application/);
     cli.child.kill('SIGINT');
@@ -423,7 +449,7 @@ describe('failures: message, exit code, and nothing changed on disk', () => {
     expect(existsSync(credentialsPath(env))).toBe(false);
   });
 
-  it('a config folder that cannot be created exits 7', async () => {
+  itWith(notADirectoryError)('a config folder that cannot be created exits 7', async () => {
     const env = await sandboxEnv(sandbox);
     const blocker = join(env.DRIVE_CLI_CONFIG_DIR ?? '', '..', 'a-file');
     await writeFile(blocker, 'not a folder');

@@ -4,9 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { accountIdOf, consentAgentPath, type Sandbox } from '@installed-oauth/sandbox';
-import { guardChild } from '@installed-oauth/test-support';
+import { baseEnvironment, guardChild, pseudoTerminal } from '@installed-oauth/test-support';
 
 export const cliPath = fileURLToPath(new URL('../dist/bin/drive-cli.js', import.meta.url));
+
+/** A BROWSER command that starts, opens nothing and exits 0, on every platform. */
+export const BROWSER_THAT_OPENS_NOTHING = `"${process.execPath}" -e ""`;
+
+/** A BROWSER command that starts and exits 1, on every platform. */
+export const BROWSER_THAT_FAILS = `"${process.execPath}" -e "process.exit(1)"`;
 
 export interface CliRun {
   child: ChildProcess;
@@ -26,6 +32,11 @@ export function startCli(
   env: NodeJS.ProcessEnv,
   options: { stdin?: 'pipe' | 'ignore'; cwd?: string; terminal?: boolean } = {},
 ): CliRun {
+  if (options.terminal && pseudoTerminal.missing) {
+    throw new Error(
+      `startCli(…, { terminal: true }): mark the test itWith(pseudoTerminal); it ${pseudoTerminal.missing}`,
+    );
+  }
   const command = [process.execPath, cliPath, ...args];
   // On a terminal: util-linux `script` gives the CLI a real pseudo-terminal for stdin, stdout
   // and stderr (both then arrive here on stdout, with \r\n line ends).
@@ -112,8 +123,7 @@ export async function sandboxEnv(
   const folder = await mkdtemp(join(tmpdir(), 'drive-cli-test-'));
   const configDir = join(folder, 'config');
   return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+    ...baseEnvironment(),
     // Node ≥ 22.1 keeps drive-cli's compile cache there; not in the tester's own home.
     XDG_CACHE_HOME: join(folder, 'cache'),
     // Files, whatever keyring the machine has (test/keyring.test.ts tests the keyring).

@@ -5,7 +5,15 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closedPort, fillDisk, itWith, root, withSmallDisk } from '@installed-oauth/test-support';
+import {
+  baseEnvironment,
+  closedPort,
+  fillDisk,
+  itWith,
+  pseudoTerminal,
+  root,
+  withSmallDisk,
+} from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { runCli, startCli } from './helpers.js';
 
@@ -17,7 +25,7 @@ async function freshEnv(): Promise<{ env: NodeJS.ProcessEnv; cwd: string; saved:
   const folder = await mkdtemp(join(tmpdir(), 'drive-cli-init-'));
   const configDir = join(folder, 'config');
   const env = {
-    PATH: process.env.PATH,
+    ...baseEnvironment(),
     HOME: folder,
     XDG_CACHE_HOME: join(folder, 'cache'),
     DRIVE_CLI_CONFIG_DIR: configDir,
@@ -30,32 +38,35 @@ async function savedClient(path: string) {
 }
 
 describe('drive-cli init', () => {
-  it('asks on a terminal, never shows the secret, and saves the client 0600', async () => {
-    const { env, cwd, saved } = await freshEnv();
-    const cli = startCli(['init'], env, { terminal: true, stdin: 'pipe', cwd });
-    await cli.waitForStderr(/Client ID: /);
-    cli.child.stdin?.write(`${CLIENT_ID}\r`);
-    await cli.waitForStderr(/Client secret \(not shown\): /);
-    cli.child.stdin?.write(`${SECRET}\r`);
-    const done = await cli.done;
-    cli.child.stdin?.end();
-    expect(done.code).toBe(0);
-    expect(done.stdout).toContain(CLIENT_ID); // echoed as typed
-    expect(done.stdout).not.toContain(SECRET);
-    expect(done.stdout).toContain(`Saved the client ${CLIENT_ID} in ${saved} (mode 0600).`);
-    expect(await savedClient(saved)).toEqual({
-      mode: 0o600,
-      json: {
-        installed: {
-          client_id: CLIENT_ID,
-          client_secret: SECRET,
-          auth_uri: 'https://accounts.google.com/o/oauth2/auth',
-          token_uri: 'https://oauth2.googleapis.com/token',
-          redirect_uris: ['http://localhost'],
+  itWith(pseudoTerminal)(
+    'asks on a terminal, never shows the secret, and saves the client 0600',
+    async () => {
+      const { env, cwd, saved } = await freshEnv();
+      const cli = startCli(['init'], env, { terminal: true, stdin: 'pipe', cwd });
+      await cli.waitForStderr(/Client ID: /);
+      cli.child.stdin?.write(`${CLIENT_ID}\r`);
+      await cli.waitForStderr(/Client secret \(not shown\): /);
+      cli.child.stdin?.write(`${SECRET}\r`);
+      const done = await cli.done;
+      cli.child.stdin?.end();
+      expect(done.code).toBe(0);
+      expect(done.stdout).toContain(CLIENT_ID); // echoed as typed
+      expect(done.stdout).not.toContain(SECRET);
+      expect(done.stdout).toContain(`Saved the client ${CLIENT_ID} in ${saved} (mode 0600).`);
+      expect(await savedClient(saved)).toEqual({
+        mode: 0o600,
+        json: {
+          installed: {
+            client_id: CLIENT_ID,
+            client_secret: SECRET,
+            auth_uri: 'https://accounts.google.com/o/oauth2/auth',
+            token_uri: 'https://oauth2.googleapis.com/token',
+            redirect_uris: ['http://localhost'],
+          },
         },
-      },
-    });
-  });
+      });
+    },
+  );
 
   it('reads the two lines from standard input when it is not a terminal, and says nothing of the secret', async () => {
     const { env, cwd, saved } = await freshEnv();
@@ -133,7 +144,7 @@ describe('drive-cli init', () => {
     );
   });
 
-  it('stops at Ctrl-C on the prompt, saving nothing (exit 130)', async () => {
+  itWith(pseudoTerminal)('stops at Ctrl-C on the prompt, saving nothing (exit 130)', async () => {
     const { env, cwd, saved } = await freshEnv();
     const cli = startCli(['init'], env, { terminal: true, stdin: 'pipe', cwd });
     await cli.waitForStderr(/Client ID: /);

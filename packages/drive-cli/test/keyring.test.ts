@@ -1,8 +1,15 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { accountIdOf, consentAgentPath } from '@installed-oauth/sandbox';
-import { credentialStore, itWith, useSandbox } from '@installed-oauth/test-support';
-import { describe, expect, it } from '@jest/globals';
+import {
+  allOf,
+  credentialStore,
+  itWith,
+  linux,
+  pseudoTerminal,
+  useSandbox,
+} from '@installed-oauth/test-support';
+import { describe, expect } from '@jest/globals';
 import { AsyncEntry } from '@napi-rs/keyring';
 import {
   credentialsPath,
@@ -156,18 +163,21 @@ describe('tokens in the operating system keyring', () => {
     },
   );
 
-  it('falls back to a file, with a one-line notice, when no keyring answers', async () => {
-    const env = await keyringEnv({ DBUS_SESSION_BUS_ADDRESS: undefined });
-    delete env.DBUS_SESSION_BUS_ADDRESS;
-    const login = await runCli(['login'], env);
-    expect(login.code).toBe(0);
-    expect(login.stderr).toMatch(
-      /^No keyring is available here \(.+\); keeping the credentials in a file \(mode 0600\) instead\. Pass --insecure-storage to choose that on purpose\.$/m,
-    );
-    expect(login.stderr).toContain(`Credentials saved to ${credentialsPath(env)}.`);
-    expect((await readStored(env)).refresh_token).toBeTruthy();
-    expect((await runCli(['ls'], env)).code).toBe(0);
-  });
+  itWith(linux('a Linux session without a Secret Service'))(
+    'falls back to a file, with a one-line notice, when no keyring answers',
+    async () => {
+      const env = await keyringEnv({ DBUS_SESSION_BUS_ADDRESS: undefined });
+      delete env.DBUS_SESSION_BUS_ADDRESS;
+      const login = await runCli(['login'], env);
+      expect(login.code).toBe(0);
+      expect(login.stderr).toMatch(
+        /^No keyring is available here \(.+\); keeping the credentials in a file \(mode 0600\) instead\. Pass --insecure-storage to choose that on purpose\.$/m,
+      );
+      expect(login.stderr).toContain(`Credentials saved to ${credentialsPath(env)}.`);
+      expect((await readStored(env)).refresh_token).toBeTruthy();
+      expect((await runCli(['ls'], env)).code).toBe(0);
+    },
+  );
 
   withKeyring(
     '--insecure-storage keeps a new sign-in in a file on purpose, without a word',
@@ -186,7 +196,7 @@ describe('tokens in the operating system keyring', () => {
     },
   );
 
-  withKeyring(
+  itWith(allOf(credentialStore, pseudoTerminal))(
     'migrate moves file accounts into the keyring only when asked; export writes authorized_user JSON',
     async () => {
       const env = await keyringEnv();

@@ -1,9 +1,15 @@
 // Nobody at hand (a CI job, cron, an agent without a browser): drive-cli never starts a sign-in
 // that only a person could finish, and a person at a terminal can always cancel one.
 import { existsSync } from 'node:fs';
-import { useSandbox } from '@installed-oauth/test-support';
+import { describeWith, pseudoTerminal, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
-import { credentialsPath, runCli, sandboxEnv, startCli } from './helpers.js';
+import {
+  BROWSER_THAT_OPENS_NOTHING,
+  credentialsPath,
+  runCli,
+  sandboxEnv,
+  startCli,
+} from './helpers.js';
 
 const sandbox = useSandbox();
 /** What a started sign-in prints first: it must never appear when nobody can finish one. */
@@ -63,10 +69,10 @@ describe('--no-input, DRIVE_CLI_NO_INPUT and CI', () => {
   });
 });
 
-describe('Ctrl-C on a real terminal', () => {
+describeWith(pseudoTerminal)('Ctrl-C on a real terminal', () => {
   it('cancels the sign-in, says so under the spinner, and exits 130', async () => {
     // A "browser" that opens nothing: the sign-in waits, with the spinner drawn.
-    const env = await sandboxEnv(sandbox, { BROWSER: 'true' });
+    const env = await sandboxEnv(sandbox, { BROWSER: BROWSER_THAT_OPENS_NOTHING });
     const cli = startCli(['login'], env, { terminal: true, stdin: 'pipe' });
     await cli.waitForStderr(/Waiting for the sign-in to finish in the browser/);
     // The terminal's interrupt character: the line discipline sends SIGINT, as Ctrl-C does.

@@ -1,11 +1,18 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { consentAgentPath } from '@installed-oauth/sandbox';
-import { exited, guardChild, useSandbox } from '@installed-oauth/test-support';
+import {
+  exited,
+  expectModeWherePosix,
+  guardChild,
+  itWith,
+  posixModes,
+  useSandbox,
+} from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
 import {
   cliPath,
@@ -277,25 +284,28 @@ describe('credentials already on disk', () => {
 });
 
 describe('drive-cli export > file', () => {
-  it('makes the file it writes the refresh token into readable by its owner alone', async () => {
-    const env = await signedInEnv(sandbox);
-    const path = join(dirname(env.DRIVE_CLI_CONFIG_DIR ?? ''), 'exported.json');
-    // What `> exported.json` does under a usual umask: a file every user may read.
-    const file = await open(path, 'w', 0o644);
-    try {
-      const child = spawn(process.execPath, [cliPath, 'export'], {
-        env,
-        stdio: ['ignore', file.fd, 'pipe'],
+  itWith(posixModes)(
+    'makes the file it writes the refresh token into readable by its owner alone',
+    async () => {
+      const env = await signedInEnv(sandbox);
+      const path = join(dirname(env.DRIVE_CLI_CONFIG_DIR ?? ''), 'exported.json');
+      // What `> exported.json` does under a usual umask: a file every user may read.
+      const file = await open(path, 'w', 0o644);
+      try {
+        const child = spawn(process.execPath, [cliPath, 'export'], {
+          env,
+          stdio: ['ignore', file.fd, 'pipe'],
+        });
+        guardChild(child);
+        expect((await exited(child)).code).toBe(0);
+      } finally {
+        await file.close();
+      }
+      await expectModeWherePosix(path, 0o600);
+      expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({
+        type: 'authorized_user',
+        client_id: sandbox.clientId,
       });
-      guardChild(child);
-      expect((await exited(child)).code).toBe(0);
-    } finally {
-      await file.close();
-    }
-    expect((await stat(path)).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({
-      type: 'authorized_user',
-      client_id: sandbox.clientId,
-    });
-  });
+    },
+  );
 });

@@ -5,8 +5,9 @@ import {
   seedDriveFiles,
   startSandbox,
 } from '@installed-oauth/sandbox';
+import { describeWith, itWith, pseudoTerminal } from '@installed-oauth/test-support';
 import { describe, expect, it } from '@jest/globals';
-import { runCli, sandboxEnv, startCli } from './helpers.js';
+import { BROWSER_THAT_FAILS, runCli, sandboxEnv, startCli } from './helpers.js';
 
 /** What a person sees: the pseudo-terminal's output with its \r\n line ends made \n. */
 async function onTerminal(args: string[], env: NodeJS.ProcessEnv) {
@@ -20,7 +21,7 @@ const named = (name: string): DriveFile =>
 const longName =
   'A file name far longer than the forty-eight characters a table column may take.txt';
 
-describe('drive-cli on a terminal', () => {
+describeWith(pseudoTerminal)('drive-cli on a terminal', () => {
   it('shows a spinner while it waits for the browser, then an aligned table with safe, truncated names', async () => {
     const files = [
       named('Quarterly planning — Q4'),
@@ -63,7 +64,7 @@ describe('drive-cli on a terminal', () => {
   it('keeps the spinner below what is printed while it waits (a browser that failed to open)', async () => {
     const sandbox = await startSandbox();
     try {
-      const env = await sandboxEnv(sandbox, { BROWSER: 'false' });
+      const env = await sandboxEnv(sandbox, { BROWSER: BROWSER_THAT_FAILS });
       const cli = startCli(['login'], env, { terminal: true });
       const [, link] = await cli.waitForStderr(/authorize this application: (\S+)\r\n/);
       await cli.waitForStderr(/Could not open a browser/);
@@ -72,7 +73,7 @@ describe('drive-cli on a terminal', () => {
       expect(code).toBe(0);
       const screen = stdout.replaceAll('\r\n', '\n');
       const warning = screen.indexOf(
-        'Could not open a browser (BROWSER command "false" exited with code 1).',
+        `Could not open a browser (BROWSER command "${process.execPath}" exited with code 1).`,
       );
       expect(warning).toBeGreaterThan(-1);
       // The spinner was drawn before the warning and again after it.
@@ -110,28 +111,31 @@ describe('text from elsewhere, everywhere it leaves drive-cli', () => {
     ['tag letter A', '\u{e0041}'],
   ] as const;
 
-  it('file names: invisible format characters shown as escapes; --json keeps them as \\u escapes', async () => {
-    const name = `a${invisible.map(([, character]) => character).join('')}b\u007f\u0085.txt`;
-    const sandbox = await startSandbox({ files: [{ ...named('notes.txt'), name }] });
-    try {
-      const env = await sandboxEnv(sandbox);
-      const { screen } = await onTerminal(['ls'], env);
-      // (The table cuts names at 48 characters; the escapes count.)
-      expect(screen).toContain('a\\u200c\\u2060\\xad\\u180e\\u2062\\u{e0041}b\\x7f\\x85');
-      const json = await runCli(['ls', '--json'], env);
-      expect(json.code).toBe(0);
-      for (const [, character] of invisible) expect(json.stdout).not.toContain(character);
-      expect(json.stdout).not.toContain('\u007f');
-      expect(json.stdout).not.toContain('\u0085');
-      expect(json.stdout).toContain(
-        'a\\u200c\\u2060\\u00ad\\u180e\\u2062\\udb40\\udc41b\\u007f\\u0085.txt',
-      );
-      // The same name to a JSON parser.
-      expect(JSON.parse(json.stdout).files[0].name).toBe(name);
-    } finally {
-      await sandbox.close();
-    }
-  });
+  itWith(pseudoTerminal)(
+    'file names: invisible format characters shown as escapes; --json keeps them as \\u escapes',
+    async () => {
+      const name = `a${invisible.map(([, character]) => character).join('')}b\u007f\u0085.txt`;
+      const sandbox = await startSandbox({ files: [{ ...named('notes.txt'), name }] });
+      try {
+        const env = await sandboxEnv(sandbox);
+        const { screen } = await onTerminal(['ls'], env);
+        // (The table cuts names at 48 characters; the escapes count.)
+        expect(screen).toContain('a\\u200c\\u2060\\xad\\u180e\\u2062\\u{e0041}b\\x7f\\x85');
+        const json = await runCli(['ls', '--json'], env);
+        expect(json.code).toBe(0);
+        for (const [, character] of invisible) expect(json.stdout).not.toContain(character);
+        expect(json.stdout).not.toContain('\u007f');
+        expect(json.stdout).not.toContain('\u0085');
+        expect(json.stdout).toContain(
+          'a\\u200c\\u2060\\u00ad\\u180e\\u2062\\udb40\\udc41b\\u007f\\u0085.txt',
+        );
+        // The same name to a JSON parser.
+        expect(JSON.parse(json.stdout).files[0].name).toBe(name);
+      } finally {
+        await sandbox.close();
+      }
+    },
+  );
 
   it('paths: a folder named with terminal sequences reaches stderr and stdout escaped', async () => {
     const sandbox = await startSandbox();

@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { accountIdOf } from '@installed-oauth/sandbox';
-import { chromium, guardChild, itWith, useSandbox } from '@installed-oauth/test-support';
+import {
+  baseEnvironment,
+  chromium,
+  guardChild,
+  itWith,
+  useSandbox,
+} from '@installed-oauth/test-support';
 import { afterAll, beforeAll, describe, expect } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, loopbackOnlyContext } from './browser.js';
@@ -42,7 +48,7 @@ async function startCli(args: string[], pattern: RegExp): Promise<Cli & { config
   const configDir = join(await mkdtemp(join(tmpdir(), 'e2e-')), 'config');
   const child = spawn(process.execPath, [cli, ...args], {
     env: {
-      PATH: process.env.PATH,
+      ...baseEnvironment(),
       TZ: 'UTC',
       DRIVE_CLI_CLIENT_SECRETS: sandbox.clientSecretsPath,
       DRIVE_CLI_CONFIG_DIR: configDir,

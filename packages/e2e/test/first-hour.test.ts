@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { consentAgentPath, type Sandbox, startSandbox } from '@installed-oauth/sandbox';
-import { loopbackCertificate } from '@installed-oauth/test-support';
+import {
+  baseEnvironment,
+  loopbackCertificate,
+  packageManager,
+} from '@installed-oauth/test-support';
 import { pinnedVersions, pnpm } from '@installed-oauth/test-support/local-install';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import yaml from 'js-yaml';
@@ -43,7 +47,8 @@ async function readmePrograms(): Promise<string> {
 it("runs the core README's programs in a fresh `npm init -y` project, with the README's compile command", async () => {
   const project = join(work, 'my-app');
   await mkdir(project);
-  await exec('npm', ['init', '-y'], { cwd: project });
+  const init = packageManager('npm', ['init', '-y']);
+  await exec(init.file, init.args, { cwd: project, shell: init.shell });
   const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8'));
   // What the README's advice is about: npm makes CommonJS projects.
   expect(manifest.type).toBe('commonjs');
@@ -92,8 +97,10 @@ it("runs the core README's programs in a fresh `npm init -y` project, with the R
   await copyFile(sandbox.clientSecretsPath, join(project, 'client_secret.json'));
   const home = join(work, 'home');
   const env = {
-    PATH: process.env.PATH,
+    ...baseEnvironment(),
+    // The home folder: HOME on Linux and macOS, USERPROFILE on Windows.
     HOME: home,
+    USERPROFILE: home,
     NODE_EXTRA_CA_CERTS: loopbackCertificate.certPath,
     BROWSER: `"${process.execPath}" "${consentAgentPath}"`,
   };
@@ -104,6 +111,9 @@ it("runs the core README's programs in a fresh `npm init -y` project, with the R
   expect(stored.filter((name) => /^\d+\.json$/.test(name))).toHaveLength(1);
 
   // The second run uses the stored account: no browser, no exchange.
-  await exec(process.execPath, ['main.mjs'], { cwd: project, env: { ...env, BROWSER: 'false' } });
+  await exec(process.execPath, ['main.mjs'], {
+    cwd: project,
+    env: { ...env, BROWSER: `"${process.execPath}" -e "process.exit(1)"` },
+  });
   expect(sandbox.counters.authorizationCodeGrants).toBe(exchanges + 1);
 });

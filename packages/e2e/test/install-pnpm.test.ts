@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { packageManager } from '@installed-oauth/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 const run = promisify(execFile);
@@ -29,9 +30,8 @@ beforeAll(async () => {
     JSON.stringify({ name: 'pnpm', version: VERSION, bin: { pnpm: 'bin.js' } }),
   );
   await writeFile(join(source, 'bin.js'), '#!/usr/bin/env node\nconsole.log("stand-in");\n');
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', source], {
-    cwd: source,
-  });
+  const pack = packageManager('npm', ['pack', '--json', '--pack-destination', source]);
+  const { stdout } = await run(pack.file, pack.args, { cwd: source, shell: pack.shell });
   tarball = await readFile(join(source, JSON.parse(stdout)[0].filename));
   server = createServer((req, res) => {
     if (req.url === '/pnpm') {

@@ -1,11 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { consentAgentPath, runConsentAgent } from '@installed-oauth/sandbox';
-import { useSandbox } from '@installed-oauth/test-support';
+import { baseEnvironment, installedBin, useSandbox } from '@installed-oauth/test-support';
 import { installOffline, pnpm } from '@installed-oauth/test-support/local-install';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 
@@ -130,7 +130,7 @@ describe('packed packages installed outside the workspace', () => {
     );
     const { stdout } = await exec(process.execPath, ['probe.mjs'], {
       cwd: dir,
-      env: { PATH: process.env.PATH, HOME: dir },
+      env: { ...baseEnvironment(), HOME: dir },
     });
     const status = JSON.parse(stdout);
     expect(status).toMatchObject({ name: expect.stringMatching(/^the /) });
@@ -150,27 +150,37 @@ describe('packed packages installed outside the workspace', () => {
       },
     );
     const bin = join(dir, 'node_modules', '.bin', 'drive-cli');
-    const help = await exec(bin, ['--help']);
+    const driveCli = (args: string[], env?: NodeJS.ProcessEnv) => {
+      const command = installedBin(bin, args);
+      return exec(command.file, command.args, { shell: command.shell, env });
+    };
+    const help = await driveCli(['--help']);
     expect(help.stdout).toMatch(/Usage: drive-cli/);
     const configDir = join(dir, 'config');
-    const listed = await exec(bin, ['ls'], {
-      env: {
-        PATH: process.env.PATH,
-        DRIVE_CLI_CLIENT_SECRETS: sandbox.clientSecretsPath,
-        DRIVE_CLI_CONFIG_DIR: configDir,
-        DRIVE_CLI_API_ROOT: sandbox.driveApiRoot,
-        DRIVE_CLI_SANDBOX: '1',
-        BROWSER: `"${process.execPath}" "${consentAgentPath}"`,
-      },
+    const listed = await driveCli(['ls'], {
+      ...baseEnvironment(),
+      DRIVE_CLI_CLIENT_SECRETS: sandbox.clientSecretsPath,
+      DRIVE_CLI_CONFIG_DIR: configDir,
+      DRIVE_CLI_API_ROOT: sandbox.driveApiRoot,
+      DRIVE_CLI_SANDBOX: '1',
+      BROWSER: `"${process.execPath}" "${consentAgentPath}"`,
     });
     expect(listed.stdout.trim().split('\n')).toHaveLength(5);
     expect(listed.stderr).toMatch(/Signed in as sandbox\.user@example\.com/);
   });
 });
 
+/**
+ * tar on `tarball`, named from its own folder: GNU tar (Git for Windows has one) would read the
+ * "C:" of a Windows path as a remote host.
+ */
+function tar(options: string[], tarball: string, ...members: string[]) {
+  return exec('tar', [...options, basename(tarball), ...members], { cwd: dirname(tarball) });
+}
+
 describe('what each tarball holds', () => {
   const listing = async (tarball: string) =>
-    (await exec('tar', ['-tzf', tarball])).stdout
+    (await tar(['-tzf'], tarball)).stdout
       .split('\n')
       .filter(Boolean)
       .map((path) => path.replace(/^package\//, ''));
@@ -184,21 +194,17 @@ describe('what each tarball holds', () => {
         files.filter((file) => !/^(dist\/|LICENSE$|README\.md$|package\.json$)/.test(file)),
       ).toEqual([]);
       expect(files.filter((file) => file.endsWith('.d.ts.map'))).toEqual([]);
-      const { stdout: licence } = await exec('tar', [
-        '-xzOf',
-        tarballs[name] ?? '',
-        'package/LICENSE',
-      ]);
+      const { stdout: licence } = await tar(['-xzOf'], tarballs[name] ?? '', 'package/LICENSE');
       expect(licence).toBe(await readFile(join(packagesDir, '..', 'LICENSE'), 'utf8'));
     },
   );
 
   it("drive-cli's bundle names every bundled package with its licence text", async () => {
-    const { stdout: licences } = await exec('tar', [
-      '-xzOf',
+    const { stdout: licences } = await tar(
+      ['-xzOf'],
       tarballs.driveCli ?? '',
       'package/dist/THIRD_PARTY_LICENSES.md',
-    ]);
+    );
     const sections = licences.split(/^## /m).slice(1);
     expect(sections.length).toBeGreaterThan(10);
     for (const section of sections) {

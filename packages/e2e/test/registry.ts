@@ -1,10 +1,10 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { closedPort } from '@installed-oauth/test-support';
+import { closedPort, packageManager } from '@installed-oauth/test-support';
 
 const exec = promisify(execFile);
 const verdaccioBin = fileURLToPath(
@@ -114,7 +114,10 @@ export async function startLocalRegistry(
     },
     async publishTarball(tarball) {
       const data = await readFile(tarball);
-      const { stdout } = await exec('tar', ['-xOzf', tarball, 'package/package.json']);
+      // Named from its own folder: GNU tar would read the "C:" of a Windows path as a host.
+      const { stdout } = await exec('tar', ['-xOzf', basename(tarball), 'package/package.json'], {
+        cwd: dirname(tarball),
+      });
       const manifest = JSON.parse(stdout) as { name: string; version: string };
       const file = `${manifest.name.replace(/^@[^/]+\//, '')}-${manifest.version}.tgz`;
       const body = {
@@ -205,9 +208,14 @@ export async function productionClosure(
 /** Packs an installed package's folder into `into` and returns the tarball's path. */
 export async function packFolder(folder: string, into: string): Promise<string> {
   const before = new Set(await readdir(into));
-  await exec('npm', ['pack', folder, '--ignore-scripts', '--pack-destination', into], {
-    env: quietNpm(process.env),
-  });
+  const pack = packageManager('npm', [
+    'pack',
+    folder,
+    '--ignore-scripts',
+    '--pack-destination',
+    into,
+  ]);
+  await exec(pack.file, pack.args, { shell: pack.shell, env: quietNpm(process.env) });
   const made = (await readdir(into)).find((name) => !before.has(name));
   if (!made) throw new Error(`npm pack ${folder} made nothing`);
   return join(into, made);

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { consentAgentPath } from '@installed-oauth/sandbox';
-import { guardChild, useSandbox } from '@installed-oauth/test-support';
+import { guardChild, packageManager, useSandbox } from '@installed-oauth/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   type LocalRegistry,
@@ -51,7 +51,14 @@ function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  return exec(command, args, { cwd, env: cleanEnv(env), maxBuffer: 64 * 1024 * 1024 });
+  const {
+    file,
+    args: argv,
+    shell,
+  } = command === 'npm' || command === 'pnpm'
+    ? packageManager(command, args)
+    : { file: command, args, shell: false };
+  return exec(file, argv, { cwd, env: cleanEnv(env), shell, maxBuffer: 64 * 1024 * 1024 });
 }
 
 /** The tracked and untracked (not ignored) files of the repository, copied: its state now. */
@@ -176,7 +183,9 @@ function drivecliEnv(dir: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** `npx <package> …args` in `dir`, as a user types it. */
 function npx(dir: string, env: NodeJS.ProcessEnv, args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('npx', ['--yes', ...args], {
+    const command = packageManager('npx', ['--yes', ...args]);
+    const child = spawn(command.file, command.args, {
+      shell: command.shell,
       cwd: dir,
       env: cleanEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],

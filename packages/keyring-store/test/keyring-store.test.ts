@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +15,10 @@ import { createFileAccountStore } from '@installed-oauth/core/node';
 import { runConsentAgent } from '@installed-oauth/sandbox';
 import {
   credentialStore,
+  expectModeWherePosix,
   failure,
   itWith,
+  linux,
   type Need,
   useSandbox,
 } from '@installed-oauth/test-support';
@@ -89,7 +91,7 @@ describe(`accounts in ${keyringName()}`, () => {
       // The access token, dead within the hour, is in the account's file, which is 0600.
       const path = store.pathOf(account.id);
       expect(JSON.parse(await readFile(path, 'utf8')).token).toBe(accessToken);
-      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      await expectModeWherePosix(path, 0o600);
       expect(await store.storageOf(account.id)).toBe('secret store');
 
       // The entry, as the keyring itself shows it: service, "<client id>/<account id>", and
@@ -269,35 +271,37 @@ describe('without a credential store', () => {
     },
   );
 
-  it('says so, with what to do, when no Secret Service answers (a session without a bus)', async () => {
-    if (process.platform !== 'linux') return;
-    // A process with no session bus to find: no address, no runtime folder with one.
-    const program = fileURLToPath(new URL('./fixtures/no-keyring.mjs', import.meta.url));
-    const env = { PATH: process.env.PATH, HOME: await mkdtemp(join(tmpdir(), 'no-bus-')) };
-    const ask = async (what: string) =>
-      JSON.parse((await run(process.execPath, [program, what, service], { env })).stdout);
-    const [status, error] = [await ask('status'), await ask('save')];
-    // A sign-in is refused before any browser is sent to Google's consent screen.
-    const folder = await mkdtemp(join(tmpdir(), 'no-bus-accounts-'));
-    const signIn = JSON.parse(
-      (await run(process.execPath, [program, 'sign-in', service, folder], { env })).stdout,
-    );
-    expect(signIn).toEqual({
-      code: 'TOKEN_STORE_ERROR',
-      message: expect.stringMatching(/^Cannot save in the Secret Service keyring: /),
-      urlsBuilt: 0,
-    });
-    expect(status).toMatchObject({
-      available: false,
-      name: 'the Secret Service keyring',
-      hint: expect.stringMatching(/^No Secret Service answered on the session bus/),
-    });
-    expect(error).toMatchObject({
-      code: 'TOKEN_STORE_ERROR',
-      message: expect.stringMatching(/^Cannot save in the Secret Service keyring: /),
-      hint: expect.stringContaining('or use the file store'),
-    });
-  });
+  itWith(linux('a session without D-Bus, so without a Secret Service'))(
+    'says so, with what to do, when no Secret Service answers (a session without a bus)',
+    async () => {
+      // A process with no session bus to find: no address, no runtime folder with one.
+      const program = fileURLToPath(new URL('./fixtures/no-keyring.mjs', import.meta.url));
+      const env = { PATH: process.env.PATH, HOME: await mkdtemp(join(tmpdir(), 'no-bus-')) };
+      const ask = async (what: string) =>
+        JSON.parse((await run(process.execPath, [program, what, service], { env })).stdout);
+      const [status, error] = [await ask('status'), await ask('save')];
+      // A sign-in is refused before any browser is sent to Google's consent screen.
+      const folder = await mkdtemp(join(tmpdir(), 'no-bus-accounts-'));
+      const signIn = JSON.parse(
+        (await run(process.execPath, [program, 'sign-in', service, folder], { env })).stdout,
+      );
+      expect(signIn).toEqual({
+        code: 'TOKEN_STORE_ERROR',
+        message: expect.stringMatching(/^Cannot save in the Secret Service keyring: /),
+        urlsBuilt: 0,
+      });
+      expect(status).toMatchObject({
+        available: false,
+        name: 'the Secret Service keyring',
+        hint: expect.stringMatching(/^No Secret Service answered on the session bus/),
+      });
+      expect(error).toMatchObject({
+        code: 'TOKEN_STORE_ERROR',
+        message: expect.stringMatching(/^Cannot save in the Secret Service keyring: /),
+        hint: expect.stringContaining('or use the file store'),
+      });
+    },
+  );
 
   it('turns every failure of the platform store into a TOKEN_STORE_ERROR naming it', async () => {
     // The native binding is the boundary: here it fails as it does with no Secret Service.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { authorize, type ClientSecrets } from '@installed-oauth/core';
 import { consentAgentPath, runConsentAgent } from '@installed-oauth/sandbox';
-import { useSandbox } from '@installed-oauth/test-support';
+import { describeWith, itWith, linux, signals, useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createLoopbackStrategy, isWsl, type LoopbackOptions } from '../src/index.js';
 import { captureOutput, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
@@ -41,11 +41,15 @@ describe('opening the browser', () => {
 
   it('reports a BROWSER command that exits with an error, and keeps waiting', async () => {
     const out = captureOutput();
-    const strategy = createLoopbackStrategy({ output: out.output, env: { BROWSER: 'false' } });
+    // A command that starts and exits 1, on every platform.
+    const strategy = createLoopbackStrategy({
+      output: out.output,
+      env: { BROWSER: `"${process.execPath}" -e "process.exit(1)"` },
+    });
     const result = authorize({ clientSecrets, scopes: [DRIVE_SCOPE], strategy });
     await out.waitFor(/Could not open a browser/);
-    expect(out.text()).toMatch(
-      /Could not open a browser \(BROWSER command "false" exited with code 1\)\. Open the URL above/,
+    expect(out.text()).toContain(
+      `Could not open a browser (BROWSER command "${process.execPath}" exited with code 1). Open the URL above`,
     );
     const link = /authorize this application: (\S+)/.exec(out.text())?.[1] ?? '';
     await runConsentAgent(link);
@@ -68,7 +72,7 @@ describe('opening the browser', () => {
     return out.text();
   }
 
-  it('reports a BROWSER command killed by a signal, and an empty one', async () => {
+  itWith(signals)('reports a BROWSER command killed by a signal, and an empty one', async () => {
     expect(await browserWarning({ env: { BROWSER: `sh -c 'kill -TERM $$'` } })).toContain(
       'Could not open a browser (BROWSER command "sh" was stopped by SIGTERM). Open the URL above',
     );
@@ -104,34 +108,37 @@ describe('opening the browser', () => {
   });
 });
 
-describe('under WSL', () => {
-  it('opens the Windows browser with wslview, though Linux has no display there', async () => {
-    // wslview is played by the consent agent, which follows the link as a browser would.
-    const bin = await mkdtemp(join(tmpdir(), 'loopback-wsl-'));
-    await writeFile(
-      join(bin, 'wslview'),
-      `#!/bin/sh\nexec '${process.execPath}' '${consentAgentPath}' "$1" --deny\n`,
-      { mode: 0o755 },
-    );
-    try {
-      const out = captureOutput();
-      const strategy = createLoopbackStrategy({
-        output: out.output,
-        env: { WSL_DISTRO_NAME: 'Ubuntu', PATH: `${bin}${delimiter}${process.env.PATH}` },
-      });
-      const outcome = authorize({
-        clientSecrets,
-        scopes: [DRIVE_SCOPE],
-        strategy,
-        signal: AbortSignal.timeout(120_000),
-      });
-      expect(await codeOf(outcome)).toBe('AUTHORIZATION_DENIED');
-      expect(out.text()).not.toContain('Could not open a browser');
-    } finally {
-      await rm(bin, { recursive: true, force: true });
-    }
-  });
-});
+describeWith(linux('WSL is Linux under Windows; wslview played by a #!/bin/sh script'))(
+  'under WSL',
+  () => {
+    it('opens the Windows browser with wslview, though Linux has no display there', async () => {
+      // wslview is played by the consent agent, which follows the link as a browser would.
+      const bin = await mkdtemp(join(tmpdir(), 'loopback-wsl-'));
+      await writeFile(
+        join(bin, 'wslview'),
+        `#!/bin/sh\nexec '${process.execPath}' '${consentAgentPath}' "$1" --deny\n`,
+        { mode: 0o755 },
+      );
+      try {
+        const out = captureOutput();
+        const strategy = createLoopbackStrategy({
+          output: out.output,
+          env: { WSL_DISTRO_NAME: 'Ubuntu', PATH: `${bin}${delimiter}${process.env.PATH}` },
+        });
+        const outcome = authorize({
+          clientSecrets,
+          scopes: [DRIVE_SCOPE],
+          strategy,
+          signal: AbortSignal.timeout(120_000),
+        });
+        expect(await codeOf(outcome)).toBe('AUTHORIZATION_DENIED');
+        expect(out.text()).not.toContain('Could not open a browser');
+      } finally {
+        await rm(bin, { recursive: true, force: true });
+      }
+    });
+  },
+);
 
 describe('isWsl: Linux under Windows, where the browser is a Windows program', () => {
   it("knows WSL by its variables, or by the kernel's release when they were dropped", () => {

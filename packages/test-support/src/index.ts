@@ -1,17 +1,29 @@
 export { closedPort } from './closed-port.js';
 export { exited, guardChild } from './guards.js';
+export { installedBin, packageManager } from './local-install.js';
 export type { Need } from './machine.js';
 export {
+  allOf,
+  baseEnvironment,
   chromium,
   chromiumPath,
   clockOff,
   credentialStore,
+  describeWith,
+  expectModeWherePosix,
   faketime,
+  fifo,
   itWith,
   libfaketimePath,
+  linux,
   networkNamespace,
   networkNamespaceCommand,
+  notADirectoryError,
+  posix,
+  posixModes,
+  pseudoTerminal,
   root,
+  signals,
   strace,
   systemCertificateStore,
 } from './machine.js';

@@ -5,9 +5,39 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 
+/**
+ * A package manager's command (npm, npx, pnpm) as `execFile` and `spawn` take it. On Linux and
+ * macOS these are programs; on Windows they are .cmd scripts, which Node starts only through a
+ * shell (since 20.12), so there the command goes through cmd.exe with each argument quoted.
+ */
+export function packageManager(
+  name: 'npm' | 'npx' | 'pnpm',
+  args: readonly string[],
+): { file: string; args: string[]; shell: boolean } {
+  return installedBin(name, args);
+}
+
+/**
+ * A command npm or pnpm installed (`node_modules/.bin/x`, or a name on PATH) as `execFile` and
+ * `spawn` take it: the script itself on Linux and macOS, its .cmd shim through cmd.exe on
+ * Windows, each argument quoted.
+ */
+export function installedBin(
+  path: string,
+  args: readonly string[],
+): { file: string; args: string[]; shell: boolean } {
+  if (process.platform !== 'win32') return { file: path, args: [...args], shell: false };
+  for (const arg of [path, ...args]) {
+    if (/["%^&|<>]/.test(arg)) throw new Error(`installedBin(): cmd.exe would mangle ${arg}`);
+  }
+  return { file: `"${path}.cmd"`, args: args.map((arg) => `"${arg}"`), shell: true };
+}
+
 /** Runs the pnpm on PATH (npx puts it there; npm_execpath may name npm instead). */
 export function pnpm(args: string[], cwd: string) {
-  return exec('pnpm', args, {
+  const command = packageManager('pnpm', args);
+  return exec(command.file, command.args, {
+    shell: command.shell,
     cwd,
     env: { ...process.env, CI: 'true' },
     maxBuffer: 16 * 1024 * 1024,

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import tls from 'node:tls';
-import { it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 
 /**
  * What a test needs from the machine, and whether it is there. A test whose need is missing is
@@ -19,6 +20,24 @@ export function itWith(need: Need) {
     const missing = need.missing;
     if (missing) it.skip(`${name} [skipped: ${missing}]`, test, timeout);
     else it(name, test, timeout);
+  };
+}
+
+/** Like `describe`, or `describe.skip` with the unmet need appended to its title. */
+export function describeWith(need: Need) {
+  return (name: string, tests: () => void): void => {
+    const missing = need.missing;
+    if (missing) describe.skip(`${name} [skipped: ${missing}]`, tests);
+    else describe(name, tests);
+  };
+}
+
+/** Every one of `needs`: missing what the first unmet one misses. */
+export function allOf(...needs: Need[]): Need {
+  return {
+    get missing() {
+      return needs.map((need) => need.missing).find(Boolean) ?? '';
+    },
   };
 }
 
@@ -135,10 +154,14 @@ export function clockOff(offset: string): NodeJS.ProcessEnv {
 
 /**
  * A Node that can add the operating system's certificates to its own (22.19 / 24.5 and later:
- * `tls.setDefaultCACertificates`), for the tests of trusting a company's root from there.
+ * `tls.setDefaultCACertificates`), for the tests of trusting a company's root from there; on
+ * Linux, where the tests give that store to Node through OpenSSL's SSL_CERT_FILE (macOS and
+ * Windows keep theirs in the Keychain and the certificate store).
  */
 export const systemCertificateStore: Need = {
   get missing() {
+    if (process.platform !== 'linux')
+      return "needs Linux: the system's store given as SSL_CERT_FILE";
     return typeof (tls as { setDefaultCACertificates?: unknown }).setDefaultCACertificates ===
       'function'
       ? ''
@@ -166,3 +189,85 @@ export const credentialStore: Need = {
       : "needs a Secret Service: apt-get install -y gnome-keyring dbus-x11, then run the package's npm test, which starts one";
   },
 };
+
+/**
+ * Linux itself, for what only it has: util-linux's `script` (a pseudo-terminal for a child),
+ * /proc, the kernel's key store, WSL's signs. `what` says what the test uses, for its title.
+ */
+export function linux(what: string): Need {
+  return {
+    get missing() {
+      return process.platform === 'linux' ? '' : `needs Linux (${what})`;
+    },
+  };
+}
+
+/**
+ * A POSIX system (Linux or macOS), for what Windows does not have: `#!/bin/sh` scripts as
+ * stand-in commands, file modes and owners, signals sent to a child. `what` says which.
+ */
+export function posix(what: string): Need {
+  return {
+    get missing() {
+      return process.platform === 'win32' ? `needs a POSIX system (${what})` : '';
+    },
+  };
+}
+
+/** A named pipe, made with mkfifo: Windows has none in its file system. */
+export const fifo: Need = posix('a FIFO, made with mkfifo');
+
+/**
+ * ENOTDIR for a path that goes through a file. Windows answers ENOENT there, so the words
+ * "a part of the path is not a folder" are not said on Windows.
+ */
+export const notADirectoryError: Need = posix(
+  'ENOTDIR: Windows answers ENOENT for a path through a file',
+);
+
+/** Signals sent to a child (SIGINT, SIGTERM): on Windows, `kill()` ends a process outright. */
+export const signals: Need = posix('signals: on Windows kill() ends a child without one');
+
+/** A pseudo-terminal for a child process: util-linux's `script`, so Linux. */
+export const pseudoTerminal: Need = linux("util-linux's script, for a pseudo-terminal");
+
+/**
+ * The variables a child process needs from this one, for a test that gives it an environment
+ * of its own: PATH and HOME, and on Windows those without which Node there cannot open a
+ * socket (SystemRoot) or find its temporary folder and the user's folders.
+ */
+export function baseEnvironment(): NodeJS.ProcessEnv {
+  const names = ['PATH', 'HOME'];
+  if (process.platform === 'win32') {
+    names.push(
+      'SystemRoot',
+      'windir',
+      'ComSpec',
+      'PATHEXT',
+      'TEMP',
+      'TMP',
+      'USERPROFILE',
+      'APPDATA',
+      'LOCALAPPDATA',
+    );
+  }
+  const environment: NodeJS.ProcessEnv = {};
+  for (const name of names) {
+    const value = process.env[name];
+    if (value !== undefined) environment[name] = value;
+  }
+  return environment;
+}
+
+/** File modes and owners as POSIX has them; on Windows 0600 reads back as 0666. */
+export const posixModes: Need = posix('file modes: Windows reads 0600 back as 0666');
+
+/**
+ * Expects `path`'s permission bits to be `mode` where files have them (Linux, macOS). Windows
+ * has no POSIX modes, and nothing is checked there: the README's Security table says what the
+ * packages rely on instead.
+ */
+export async function expectModeWherePosix(path: string, mode: number): Promise<void> {
+  if (posixModes.missing) return;
+  expect(((await stat(path)).mode & 0o777).toString(8)).toBe(mode.toString(8));
+}
