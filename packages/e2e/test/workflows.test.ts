@@ -166,3 +166,33 @@ describe('the Node versions', () => {
     expect(matrix).toEqual([oldest, ...newer]);
   });
 });
+
+describe('the platforms', () => {
+  interface PlatformJob {
+    'runs-on': string;
+    strategy?: { matrix?: { include?: { os?: string }[] } };
+    steps: Step[];
+  }
+
+  /** The runners a workflow runs the README's test command on. */
+  async function suiteRunners(name: string): Promise<string[]> {
+    const { jobs } = (await workflow(name)) as unknown as { jobs: Record<string, PlatformJob> };
+    return Object.values(jobs)
+      .filter((job) =>
+        job.steps.some((step) => /\bpnpm (install && pnpm )?test$/.test(step.run ?? '')),
+      )
+      .flatMap((job) =>
+        job['runs-on'].includes('matrix.os')
+          ? (job.strategy?.matrix?.include ?? []).map((entry) => entry.os ?? '')
+          : [job['runs-on']],
+      )
+      .sort();
+  }
+
+  it('runs the whole suite on Linux, macOS and Windows, and publishes only when all three pass', async () => {
+    const all = ['macos-latest', 'ubuntu-latest', 'windows-latest'];
+    expect(await suiteRunners('ci.yml')).toEqual(all);
+    expect(await suiteRunners('release.yml')).toEqual(all);
+    expect((await workflow('release.yml')).jobs.publish?.needs).toBe('test');
+  });
+});
