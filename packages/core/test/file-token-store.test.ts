@@ -14,7 +14,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
@@ -23,7 +23,6 @@ import {
   fifo,
   itWith,
   linux,
-  notADirectoryError,
   posixModes,
   root,
   useSandbox,
@@ -37,7 +36,7 @@ import {
   getFreshCredentials,
   parseClientSecrets,
 } from '../src/index.js';
-import { describeFsError } from '../src/node/fs-errors.js';
+import { describeFsError, isMissing } from '../src/node/fs-errors.js';
 import { createFileAccountStore, createFileTokenStore, withFileLock } from '../src/node/index.js';
 import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
 
@@ -213,24 +212,21 @@ describe('file token store', () => {
     );
   });
 
-  itWith(notADirectoryError)(
-    'says which part of the path is wrong when a file stands where a folder should',
-    async () => {
-      const file = join(folder, 'not-a-folder');
-      await writeFile(file, '');
-      const path = join(file, 'credentials.json');
-      const store = createFileTokenStore({ path, clientSecrets });
-      expect(await code(store.load())).toBe(
-        `TOKEN_STORE_ERROR: Cannot inspect ${path}: a part of the path is not a folder.`,
-      );
-      expect(await code(store.delete())).toBe(
-        `TOKEN_STORE_ERROR: Cannot delete ${path}: a part of the path is not a folder.`,
-      );
-      expect(await code(store.withLock?.(async () => 'ran') ?? Promise.resolve())).toMatch(
-        new RegExp(`^TOKEN_STORE_ERROR: Cannot create the folder ${file}: `),
-      );
-    },
-  );
+  it('says which part of the path is wrong when a file stands where a folder should', async () => {
+    const file = join(folder, 'not-a-folder');
+    await writeFile(file, '');
+    const path = join(file, 'credentials.json');
+    const store = createFileTokenStore({ path, clientSecrets });
+    expect(await code(store.load())).toBe(
+      `TOKEN_STORE_ERROR: Cannot inspect ${path}: a part of the path is not a folder.`,
+    );
+    expect(await code(store.delete())).toBe(
+      `TOKEN_STORE_ERROR: Cannot delete ${path}: a part of the path is not a folder.`,
+    );
+    expect(await code(store.withLock?.(async () => 'ran') ?? Promise.resolve())).toMatch(
+      new RegExp(`^TOKEN_STORE_ERROR: Cannot create the folder ${file}: `),
+    );
+  });
 
   itWith(linux('sysfs, which refuses new files even to root'))(
     'reports a folder that refuses new files, leaving nothing behind',
@@ -583,5 +579,29 @@ describe('file-system errors in words', () => {
     expect(describeFsError(error('ENOSPC', 'write failed'))).toBe('no space left on the device');
     expect(describeFsError(error('EBUSY', 'resource busy'))).toBe('EBUSY');
     expect(describeFsError(error(undefined, 'something odd'))).toBe('something odd');
+  });
+
+  it("says a part of the path is not a folder when Windows' ENOENT is about a path through a file", async () => {
+    // What Windows answers for C:\...\notes.txt\credentials.json (the Windows tier sees it): ENOENT.
+    const file = join(folder, 'notes.txt');
+    await writeFile(file, '');
+    const throughFile = Object.assign(new Error('ENOENT'), {
+      code: 'ENOENT',
+      path: join(file, 'accounts', 'credentials.json'),
+    });
+    expect(describeFsError(throughFile)).toBe('a part of the path is not a folder');
+    expect(isMissing(throughFile)).toBe(false); // a mistake to report, not "not signed in"
+    // A path that is simply missing stays "no such file".
+    const missing = { ...throughFile, path: join(folder, 'nowhere', 'credentials.json') };
+    expect(describeFsError(Object.assign(new Error('ENOENT'), missing))).toBe('no such file');
+    expect(isMissing(Object.assign(new Error('ENOENT'), missing))).toBe(true);
+    // Nothing on the way exists but the root; an error that names no path.
+    const nowhere = join(parse(folder).root, 'installed-oauth-nowhere', 'credentials.json');
+    expect(isMissing(Object.assign(new Error('ENOENT'), { code: 'ENOENT', path: nowhere }))).toBe(
+      true,
+    );
+    expect(describeFsError(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }))).toBe(
+      'no such file',
+    );
   });
 });

@@ -2,13 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountIdOf } from '@installed-oauth/sandbox';
-import {
-  expectModeWherePosix,
-  itWith,
-  notADirectoryError,
-  revokeAtServer,
-  useSandbox,
-} from '@installed-oauth/test-support';
+import { expectModeWherePosix, revokeAtServer, useSandbox } from '@installed-oauth/test-support';
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   type AccountStore,
@@ -403,23 +397,20 @@ describe('createInstalledApp(): files it cannot use', () => {
     expect((await app().getCredentials()).id).toBe(ALICE_ID);
   });
 
-  itWith(notADirectoryError)(
-    'keeps the order of sign-in when accounts.json is damaged, and reports a folder it cannot read',
-    async () => {
-      await app().signIn({ strategy: agentStrategy({ login: BOB }) });
-      await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
-      const store = createFileAccountStore({ directory, clientSecrets });
-      expect(await store.accounts()).toEqual([BOB_ID, ALICE_ID]);
-      await writeFile(join(directory, 'accounts.json'), 'not json');
-      // The files are still there; only the order is lost (by name now).
-      expect(await store.accounts()).toEqual([BOB_ID, ALICE_ID].sort());
-      const notAFolder = join(directory, `${ALICE_ID}.json`);
-      const broken = createFileAccountStore({ directory: notAFolder, clientSecrets });
-      expect((await failure(broken.accounts())).message).toBe(
-        `Cannot list ${notAFolder}: a part of the path is not a folder.`,
-      );
-    },
-  );
+  it('keeps the order of sign-in when accounts.json is damaged, and reports a folder it cannot read', async () => {
+    await app().signIn({ strategy: agentStrategy({ login: BOB }) });
+    await app().signIn({ strategy: agentStrategy({ login: ALICE }) });
+    const store = createFileAccountStore({ directory, clientSecrets });
+    expect(await store.accounts()).toEqual([BOB_ID, ALICE_ID]);
+    await writeFile(join(directory, 'accounts.json'), 'not json');
+    // The files are still there; only the order is lost (by name now).
+    expect(await store.accounts()).toEqual([BOB_ID, ALICE_ID].sort());
+    const notAFolder = join(directory, `${ALICE_ID}.json`);
+    const broken = createFileAccountStore({ directory: notAFolder, clientSecrets });
+    expect((await failure(broken.accounts())).message).toBe(
+      `Cannot list ${notAFolder}: a part of the path is not a folder.`,
+    );
+  });
 
   it('says which account a second round of consent was completed with, when it is another', async () => {
     const elsewhere = join(await mkdtemp(join(tmpdir(), 'core-app-')), 'accounts');

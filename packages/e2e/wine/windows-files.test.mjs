@@ -7,7 +7,12 @@ import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { credentialsFromTokenResponse, parseClientSecrets } from '@installed-oauth/core';
-import { createFileAccountStore, withFileLock } from '@installed-oauth/core/node';
+import {
+  createFileAccountStore,
+  createFileTokenStore,
+  readClientSecretsFile,
+  withFileLock,
+} from '@installed-oauth/core/node';
 import { accountCredentials, scratchFolder } from './windows-fixtures.mjs';
 
 const clientSecrets = parseClientSecrets({
@@ -54,6 +59,25 @@ describe('the file account store', () => {
     const path = store.pathOf('1001');
     assert.equal((await stat(path)).mode & 0o777, 0o666);
     assert.ok(await store.account('1001').load());
+  });
+});
+
+describe('a path that goes through a file', () => {
+  it('is answered ENOENT, as if missing, and still called "a part of the path is not a folder", never "not signed in"', async () => {
+    const file = join(folder, 'notes.txt');
+    await writeFile(file, '');
+    const path = join(file, 'client_secret.json');
+    await assert.rejects(stat(path), { code: 'ENOENT' });
+    await assert.rejects(readClientSecretsFile(path), {
+      code: 'CLIENT_SECRETS_UNREADABLE',
+      message: `Cannot read the client secrets file ${path}: a part of the path is not a folder.`,
+    });
+    // Not taken for "not signed in": the store says what is wrong.
+    const account = join(file, 'accounts', '1.json');
+    const through = createFileTokenStore({ path: account, clientSecrets });
+    await assert.rejects(through.load(), {
+      message: `Cannot inspect ${account}: a part of the path is not a folder.`,
+    });
   });
 });
 

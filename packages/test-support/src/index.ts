@@ -18,7 +18,6 @@ export {
   linux,
   networkNamespace,
   networkNamespaceCommand,
-  notADirectoryError,
   posix,
   posixModes,
   pseudoTerminal,

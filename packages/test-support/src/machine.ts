@@ -217,14 +217,6 @@ export function posix(what: string): Need {
 /** A named pipe, made with mkfifo: Windows has none in its file system. */
 export const fifo: Need = posix('a FIFO, made with mkfifo');
 
-/**
- * ENOTDIR for a path that goes through a file. Windows answers ENOENT there, so the words
- * "a part of the path is not a folder" are not said on Windows.
- */
-export const notADirectoryError: Need = posix(
-  'ENOTDIR: Windows answers ENOENT for a path through a file',
-);
-
 /** Signals sent to a child (SIGINT, SIGTERM): on Windows, `kill()` ends a process outright. */
 export const signals: Need = posix('signals: on Windows kill() ends a child without one');
 

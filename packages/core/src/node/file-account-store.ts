@@ -12,7 +12,7 @@ import {
   type StorageKind,
   writePrivateFile,
 } from './file-token-store.js';
-import { describeFsError, storeError } from './fs-errors.js';
+import { describeFsError, isMissing, storeError } from './fs-errors.js';
 import { readSmallFile } from './small-file.js';
 
 export interface FileAccountStoreOptions {
@@ -130,7 +130,7 @@ export function createFileAccountStore(options: FileAccountStoreOptions): Accoun
     try {
       names = await readdir(directory);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if (isMissing(error)) return [];
       throw storeError(`Cannot list ${directory}: ${describeFsError(error)}.`, error);
     }
     const onDisk = names

@@ -10,7 +10,7 @@ import { InstalledOAuthError, invalidArgument } from '../errors.js';
 import { sanitise } from '../outside-text.js';
 import type { SecretStore, TokenStore } from '../token-store.js';
 import { type FileLockOptions, processIsAlive, withFileLock } from './file-lock.js';
-import { describeFsError, storeError } from './fs-errors.js';
+import { describeFsError, isMissing, storeError } from './fs-errors.js';
 import { renameOver } from './rename-over.js';
 import { joinCredentials, METADATA_TYPE, splitCredentials } from './secret-split.js';
 
@@ -60,7 +60,7 @@ async function refuseSymlink(path: string): Promise<boolean> {
       );
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if (isMissing(error)) return false;
     if (error instanceof InstalledOAuthError) throw error;
     throw storeError(`Cannot inspect ${path}: ${describeFsError(error)}.`, error);
   }
@@ -282,7 +282,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
       }
     } catch (error) {
       if (error instanceof InstalledOAuthError) throw error;
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (isMissing(error)) return undefined;
       throw storeError(`Cannot read ${path}: ${describeFsError(error)}.`, error);
     }
   }
@@ -387,7 +387,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions): TokenStore
     try {
       await unlink(path); // removes a link itself, never its target
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if (isMissing(error)) return;
       throw storeError(`Cannot delete ${path}: ${describeFsError(error)}.`, error);
     }
   }

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InstalledOAuthError } from '../errors.js';
 
 /** Plain words for the file-system errors a user can do something about. */
@@ -13,9 +15,36 @@ const WORDS: Record<string, string> = {
   ENAMETOOLONG: 'the name is too long',
 };
 
+/**
+ * Whether the nearest folder on the way to `path` that exists is a file. POSIX answers ENOTDIR
+ * for a path that goes through a file; Windows answers ENOENT, as for a missing one.
+ */
+function goesThroughAFile(path: string): boolean {
+  for (let folder = dirname(path); folder !== dirname(folder); folder = dirname(folder)) {
+    try {
+      return !statSync(folder).isDirectory();
+    } catch {
+      // Missing too: look further up.
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether a file-system error means the file is simply not there: ENOENT, unless the path goes
+ * through a file (Windows' answer where POSIX says ENOTDIR), which is a mistake to report.
+ */
+export function isMissing(error: unknown): boolean {
+  const { code, path } = error as NodeJS.ErrnoException;
+  return code === 'ENOENT' && !(typeof path === 'string' && goesThroughAFile(path));
+}
+
 /** What went wrong, in words when the code is a common one, else the code or the message. */
 export function describeFsError(error: unknown): string {
-  const { code, message } = error as NodeJS.ErrnoException;
+  const { code, message, path } = error as NodeJS.ErrnoException;
+  if (code === 'ENOENT' && typeof path === 'string' && goesThroughAFile(path)) {
+    return WORDS.ENOTDIR as string;
+  }
   return (code && WORDS[code]) ?? code ?? message;
 }
 

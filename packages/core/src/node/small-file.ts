@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { describeFsError, storeError } from './fs-errors.js';
+import { describeFsError, isMissing, storeError } from './fs-errors.js';
 
 /** How a small file is named in messages, and how big one may be. */
 export interface SmallFileKind {
@@ -35,7 +35,7 @@ export async function readSmallFileWithTime(
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
+    if (isMissing(error)) return undefined;
     if (code === 'ELOOP') throw refuse('it is a symbolic link');
     throw storeError(`Cannot read ${named}: ${describeFsError(error)}.`, error);
   }
