@@ -34,7 +34,17 @@ if (secretService) {
 } else {
   [file, ...args] = command;
 }
-const child = spawn(file, args, { stdio: 'inherit', env });
+// With a Secret Service, the session (D-Bus, the keyring, the tests) is a process group of its
+// own, so that it can be stopped as a whole.
+const child = spawn(file, args, { stdio: 'inherit', env, detached: secretService });
+// Stopped from outside (Ctrl-C, turbo ending a run after a failure): the tests are stopped the
+// same way, and the throw-away keyring is still removed when they have exited.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (secretService) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  });
+}
 child.on('exit', (code, signal) => {
   if (folder) rmSync(folder, { recursive: true, force: true });
   process.exit(signal ? 1 : (code ?? 1));
