@@ -37,7 +37,12 @@ import {
   parseClientSecrets,
 } from '../src/index.js';
 import { describeFsError, isMissing } from '../src/node/fs-errors.js';
-import { createFileAccountStore, createFileTokenStore, withFileLock } from '../src/node/index.js';
+import {
+  createFileAccountStore,
+  createFileTokenStore,
+  privateFolderProblem,
+  withFileLock,
+} from '../src/node/index.js';
 import { agentStrategy, DRIVE_SCOPE, failure, sandboxSecrets } from './helpers.js';
 
 const run = promisify(execFile);
@@ -347,6 +352,31 @@ describeWith(posixModes)('ownership and modes, as ssh checks them', () => {
     expect((await store.load())?.accessToken).toBe(example.accessToken);
     await chmod(config, 0o755);
     expect((await store.load())?.accessToken).toBe(example.accessToken);
+  });
+
+  it('answers privateFolderProblem() with the same rule, before anything is stored', async () => {
+    const config = join(folder, 'config');
+    const accounts = join(config, 'accounts');
+    await mkdir(accounts, { recursive: true, mode: 0o700 });
+    expect(await privateFolderProblem(accounts)).toBeUndefined();
+    await chmod(accounts, 0o777);
+    expect(await privateFolderProblem(accounts)).toMatchObject({
+      code: 'TOKEN_STORE_ERROR',
+      message: `${accounts} can be changed by other users (mode 777); refusing to use it.`,
+      hint: `Run: chmod go-w ${accounts}`,
+    });
+    // Sticky is no excuse for the folder itself, only for those above it (as /tmp).
+    await chmod(accounts, 0o1777);
+    expect((await privateFolderProblem(accounts))?.message).toMatch(
+      /can be changed by other users/,
+    );
+    await chmod(accounts, 0o700);
+    await chmod(config, 0o777);
+    expect((await privateFolderProblem(accounts))?.message).toBe(
+      `${config} can be changed by other users (mode 777); refusing to use it.`,
+    );
+    await chmod(config, 0o1777);
+    expect(await privateFolderProblem(accounts)).toBeUndefined();
   });
 
   it('makes a file of ours that others can read private again', async () => {

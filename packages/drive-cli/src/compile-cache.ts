@@ -38,6 +38,9 @@ export function enableCompileCache(): void {
  *
  * On Windows there are no such owners and modes to read; the cache folder is under the user's
  * own LOCALAPPDATA, which other users cannot write.
+ *
+ * The rule is core's `privateFolderProblem()` (the account store's, and doctor's), kept here
+ * synchronous and without core: it runs before anything else is loaded, on every start.
  */
 export function isPrivateFolder(folder: string): boolean {
   const me = process.geteuid?.();

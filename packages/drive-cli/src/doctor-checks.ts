@@ -7,6 +7,7 @@ import {
   InstalledOAuthError,
   untrustedCertificateError,
 } from '@installed-oauth/core';
+import { privateFolderProblem } from '@installed-oauth/core/node';
 import { keyringStatus } from '@installed-oauth/keyring-store';
 import { KEYRING_SERVICE, readClient } from './context.js';
 import { exitCodeOf, hintOf } from './error-boundary.js';
@@ -88,17 +89,9 @@ export async function checkConfigFolder(settings: Settings, io: Io): Promise<Che
   if (!info.isDirectory()) return refuse(`${folder} is not a folder.`, 'Move it away.');
   if (io.platform === 'win32')
     return pass(name, `${folder} (on Windows, owners and modes are not checked)`);
-  const me = process.getuid?.();
-  if (me !== undefined && info.uid !== me && info.uid !== 0)
-    return refuse(
-      `${folder} belongs to another user (uid ${info.uid}).`,
-      `Use a folder of your own (--config-dir), or, if it is yours: chown $(id -u) ${folder}`,
-    );
-  if ((info.mode & 0o022) !== 0)
-    return refuse(
-      `${folder} can be changed by other users (mode ${(info.mode & 0o777).toString(8)}).`,
-      `Run: chmod 700 ${folder}`,
-    );
+  // The rule the account store applies before every read, asked beforehand.
+  const problem = await privateFolderProblem(folder);
+  if (problem) return refuse(problem.message, problem.hint ?? '');
   return pass(name, `${folder}, yours, mode ${(info.mode & 0o777).toString(8)}`);
 }
 

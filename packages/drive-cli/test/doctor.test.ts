@@ -4,7 +4,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { consentAgentPath } from '@installed-oauth/sandbox';
 import {
   clockOff,
@@ -105,23 +105,36 @@ describe('drive-cli doctor', () => {
   );
 
   itWith(posixModes)(
-    'refuses a config folder other users can change: exit 7, with the chmod that fixes it',
+    'refuses a config folder other users can change, or one above it: exit 7, with the chmod that fixes it',
     async () => {
       const env = await signedInEnv(sandbox);
       const folder = env.DRIVE_CLI_CONFIG_DIR ?? '';
       await chmod(folder, 0o777);
       const { text, report } = await doctor(env);
+      // The words the account store uses when it refuses the folder.
       expect(report.checks[1]).toMatchObject({
         name: 'Config folder',
         status: 'fail',
-        detail: `${folder} can be changed by other users (mode 777).`,
-        fix: `Run: chmod 700 ${folder}`,
+        detail: `${folder} can be changed by other users (mode 777); refusing to use it.`,
+        fix: `Run: chmod go-w ${folder}`,
       });
       expect(text.code).toBe(7);
       expect(text.stdout).toMatch(
-        /^✗ Config folder +\S+ can be changed by other users \(mode 777\)\.$/m,
+        /^✗ Config folder +\S+ can be changed by other users \(mode 777\); refusing to use it\.$/m,
       );
-      expect(text.stdout).toMatch(/^ +→ Run: chmod 700 /m);
+      expect(text.stdout).toMatch(/^ +→ Run: chmod go-w /m);
+      // A folder above it that others may change lets them swap the config folder: named too.
+      await chmod(folder, 0o700);
+      const above = dirname(folder);
+      await chmod(above, 0o777);
+      const again = await doctor(env);
+      expect(again.report.checks[1]).toMatchObject({
+        name: 'Config folder',
+        status: 'fail',
+        detail: `${above} can be changed by other users (mode 777); refusing to use it.`,
+        fix: `Run: chmod go-w ${above}`,
+      });
+      await chmod(above, 0o700);
       // The accounts there cannot be trusted either: said too, after the folder.
       expect(report.checks.at(-1)).toMatchObject({ name: 'Accounts', status: 'fail' });
       expect(text.stderr).toMatch(/^drive-cli: 2 checks failed: Config folder, Accounts\.$/m);

@@ -115,6 +115,25 @@ async function unsafeAncestor(
 }
 
 /**
+ * Why `folder` is not fit to keep credentials in, as ssh judges it: the folder, or one above it
+ * up to the home folder (the root outside it), belongs to a user other than this one or root,
+ * or other users may change it (a sticky folder above it, such as /tmp, is fine). The error
+ * names the folder and how to fix it. Undefined when the folder is fine, and on Windows, which
+ * has no such owners and modes. The file stores apply the same rule before every read; a
+ * program can ask beforehand, as `drive-cli doctor` does. The folder must exist.
+ */
+export async function privateFolderProblem(
+  folder: string,
+): Promise<InstalledOAuthError | undefined> {
+  const me = process.getuid?.();
+  if (me === undefined || process.platform === 'win32') return undefined;
+  const info = await stat(folder);
+  return (
+    unsafeEntry(folder, info.uid, info.mode & ~0o1000, me) ?? (await unsafeAncestor(folder, me))
+  );
+}
+
+/**
  * What ssh refuses, refused here too (POSIX only; Windows has no such mode bits): a credentials
  * file, its folder, or a folder above it up to the home folder, owned by another user or
  * writable by others — another user could have put their own account there, or could replace
