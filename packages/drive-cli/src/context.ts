@@ -37,6 +37,8 @@ export interface Context {
 export interface OpenOptions {
   /** `login` only: an unusable drive-cli 0.x file is moved aside instead of failing. */
   replaceUnusableLegacyFile?: boolean;
+  /** The client, when the caller has read it already (`doctor`): not read a second time. */
+  clientSecrets?: ClientSecrets;
 }
 
 /** How the client given as values is named in messages. */
@@ -119,7 +121,7 @@ export async function openContext(
   options: OpenOptions = {},
 ): Promise<Context> {
   await moveFormerConfigDir(settings, io);
-  const { clientSecrets } = await readClient(settings);
+  const clientSecrets = options.clientSecrets ?? (await readClient(settings)).clientSecrets;
   const fetch = await proxyAwareFetch(io.env);
   let newAccountStorage: Promise<StorageKind> | undefined;
   const store = createFileAccountStore({

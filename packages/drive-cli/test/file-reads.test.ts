@@ -1,10 +1,10 @@
 // What a cached `drive-cli ls` reads from the config folder, counted with strace on the real
 // binary: each file once, and the accounts folder not listed at all (the active account is
-// named in accounts.json).
+// named in accounts.json). And `doctor`, which reads the client file once for all its checks.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { itWith, strace, useSandbox } from '@installed-oauth/test-support';
 import { describe, expect } from '@jest/globals';
@@ -40,6 +40,22 @@ describe('a cached drive-cli ls', () => {
     expect(await opensBelow(traceFile, folder)).toEqual({
       'accounts/accounts.json': 1,
       [`accounts/${account}`]: 1,
+    });
+  });
+});
+
+describe('drive-cli doctor', () => {
+  itWith(strace)('reads the client file once, for its own check and the accounts', async () => {
+    const env = await signedInEnv(sandbox);
+    const client = env.DRIVE_CLI_CLIENT_SECRETS ?? '';
+    const traceFile = join(await mkdtemp(join(tmpdir(), 'drive-cli-trace-')), 'doctor.trace');
+    await run(
+      'strace',
+      ['-f', '-qq', '-e', 'trace=openat', '-o', traceFile, process.execPath, cliPath, 'doctor'],
+      { env },
+    );
+    expect(await opensBelow(traceFile, dirname(client))).toMatchObject({
+      [basename(client)]: 1,
     });
   });
 });

@@ -1,3 +1,4 @@
+import type { ClientSecrets } from '@installed-oauth/core';
 import type { Command } from 'commander';
 import { openContext } from '../context.js';
 import {
@@ -27,9 +28,13 @@ export interface DoctorOptions {
 }
 
 /** Each signed-in account's grant, asked of Google as `status` does. */
-async function checkAccounts(settings: Settings, io: Io): Promise<Check[]> {
+async function checkAccounts(
+  settings: Settings,
+  io: Io,
+  clientSecrets: ClientSecrets,
+): Promise<Check[]> {
   try {
-    const context = await openContext(settings, io);
+    const context = await openContext(settings, io, { clientSecrets });
     const ids = await context.store.accounts();
     if (ids.length === 0)
       return [
@@ -91,7 +96,7 @@ async function allChecks(settings: Settings, io: Io, options: DoctorOptions): Pr
   const clock = checkClock(token.date, tokenEndpoint);
   checks.push(clock);
   if (clock.status === 'fail') return checks;
-  checks.push(...(await checkAccounts(settings, io)));
+  checks.push(...(await checkAccounts(settings, io, client.clientSecrets)));
   return checks;
 }
 
