@@ -1,7 +1,7 @@
 // docs/ARCHITECTURE.md is read by whoever changes the packages next: these tests keep its
 // dependency column and its layout true to the packages as they are.
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 
@@ -12,12 +12,12 @@ const architecture = readFile(join(repo, 'docs', 'ARCHITECTURE.md'), 'utf8');
 /** The published packages: their folder names. */
 const PUBLISHED = ['core', 'loopback', 'console', 'keyring-store', 'drive-cli'];
 
-/** Every file below `folder`, as paths relative to it. */
+/** Every file below `folder`, as paths relative to it, with / between folders (as written). */
 async function filesBelow(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true, recursive: true });
   return entries
     .filter((entry) => entry.isFile())
-    .map((entry) => relative(folder, join(entry.parentPath, entry.name)))
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'))
     .sort();
 }
 
