@@ -13,8 +13,21 @@ import { cliPath, credentialsPath, signedInEnv } from './helpers.js';
 const run = promisify(execFile);
 const sandbox = useSandbox();
 
-/** The files and folders below `folder` that the command opened, with how often. */
-async function opensBelow(traceFile: string, folder: string): Promise<Record<string, number>> {
+/**
+ * Runs drive-cli `command` under strace and returns the files below `folder` that it opened,
+ * with how often.
+ */
+async function opensBelow(
+  env: NodeJS.ProcessEnv,
+  command: string,
+  folder: string,
+): Promise<Record<string, number>> {
+  const traceFile = join(await mkdtemp(join(tmpdir(), 'drive-cli-trace-')), `${command}.trace`);
+  await run(
+    'strace',
+    ['-f', '-qq', '-e', 'trace=openat', '-o', traceFile, process.execPath, cliPath, command],
+    { env },
+  );
   const counts: Record<string, number> = {};
   for (const [, path = ''] of (await readFile(traceFile, 'utf8')).matchAll(
     /openat\(AT_FDCWD, "([^"]+)"/g,
@@ -29,15 +42,8 @@ async function opensBelow(traceFile: string, folder: string): Promise<Record<str
 describe('a cached drive-cli ls', () => {
   itWith(strace)('reads each file of the config folder once, and lists no folder', async () => {
     const env = await signedInEnv(sandbox);
-    const folder = env.DRIVE_CLI_CONFIG_DIR ?? '';
-    const traceFile = join(await mkdtemp(join(tmpdir(), 'drive-cli-trace-')), 'ls.trace');
-    await run(
-      'strace',
-      ['-f', '-qq', '-e', 'trace=openat', '-o', traceFile, process.execPath, cliPath, 'ls'],
-      { env },
-    );
     const account = basename(credentialsPath(env));
-    expect(await opensBelow(traceFile, folder)).toEqual({
+    expect(await opensBelow(env, 'ls', env.DRIVE_CLI_CONFIG_DIR ?? '')).toEqual({
       'accounts/accounts.json': 1,
       [`accounts/${account}`]: 1,
     });
@@ -48,13 +54,7 @@ describe('drive-cli doctor', () => {
   itWith(strace)('reads the client file once, for its own check and the accounts', async () => {
     const env = await signedInEnv(sandbox);
     const client = env.DRIVE_CLI_CLIENT_SECRETS ?? '';
-    const traceFile = join(await mkdtemp(join(tmpdir(), 'drive-cli-trace-')), 'doctor.trace');
-    await run(
-      'strace',
-      ['-f', '-qq', '-e', 'trace=openat', '-o', traceFile, process.execPath, cliPath, 'doctor'],
-      { env },
-    );
-    expect(await opensBelow(traceFile, dirname(client))).toMatchObject({
+    expect(await opensBelow(env, 'doctor', dirname(client))).toMatchObject({
       [basename(client)]: 1,
     });
   });
