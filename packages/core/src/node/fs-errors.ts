@@ -41,10 +41,8 @@ export function isMissing(error: unknown): boolean {
 
 /** What went wrong, in words when the code is a common one, else the code or the message. */
 export function describeFsError(error: unknown): string {
-  const { code, message, path } = error as NodeJS.ErrnoException;
-  if (code === 'ENOENT' && typeof path === 'string' && goesThroughAFile(path)) {
-    return WORDS.ENOTDIR as string;
-  }
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'ENOENT' && !isMissing(error)) return WORDS.ENOTDIR as string;
   return (code && WORDS[code]) ?? code ?? message;
 }
 
