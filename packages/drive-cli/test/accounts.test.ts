@@ -15,6 +15,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   BROWSER_THAT_OPENS_NOTHING,
   credentialsPath,
+  googleEnv,
   legacyCredentialsPath,
   revokeAtServer,
   runCli,
@@ -404,20 +405,10 @@ describe('no dead ends', () => {
 describe('the client as values (DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET)', () => {
   const CLIENT_ID = '1234-values.apps.googleusercontent.com';
   const SECRET = 'GOCSPX-given-as-a-value';
-  /** As a user runs it against Google: no client file, no sandbox switch. */
-  async function googleEnv(extra: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
-    const {
-      DRIVE_CLI_CLIENT_SECRETS: _file,
-      DRIVE_CLI_SANDBOX: _sandbox,
-      DRIVE_CLI_API_ROOT: _root,
-      ...env
-    } = await sandboxEnv(sandbox);
-    return { ...env, ...extra };
-  }
 
   it("signs in with Google's endpoints and that client id, the secret never printed", async () => {
     // A browser that opens nothing: the link is printed, and the short timeout ends the wait.
-    const env = await googleEnv({
+    const env = await googleEnv(sandbox, {
       DRIVE_CLI_CLIENT_ID: CLIENT_ID,
       DRIVE_CLI_CLIENT_SECRET: SECRET,
       BROWSER: BROWSER_THAT_OPENS_NOTHING,
@@ -432,7 +423,10 @@ describe('the client as values (DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET)
   });
 
   it('names what is missing or wrong, exits 3, and never quotes the secret', async () => {
-    const onlyId = await runCli(['ls'], await googleEnv({ DRIVE_CLI_CLIENT_ID: CLIENT_ID }));
+    const onlyId = await runCli(
+      ['ls'],
+      await googleEnv(sandbox, { DRIVE_CLI_CLIENT_ID: CLIENT_ID }),
+    );
     expect(onlyId.code).toBe(3);
     expect(onlyId.stderr).toBe(
       'drive-cli: DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET do not make a usable Desktop app client:\n' +
@@ -441,7 +435,10 @@ describe('the client as values (DRIVE_CLI_CLIENT_ID and DRIVE_CLI_CLIENT_SECRET)
     );
     const wrong = await runCli(
       ['ls'],
-      await googleEnv({ DRIVE_CLI_CLIENT_ID: 'my-project', DRIVE_CLI_CLIENT_SECRET: SECRET }),
+      await googleEnv(sandbox, {
+        DRIVE_CLI_CLIENT_ID: 'my-project',
+        DRIVE_CLI_CLIENT_SECRET: SECRET,
+      }),
     );
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain('the client ID does not end in ".apps.googleusercontent.com"');

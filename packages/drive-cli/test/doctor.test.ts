@@ -21,6 +21,7 @@ import { createProxy } from 'proxy';
 import {
   credentialsPath,
   expectNoSecret,
+  googleEnv,
   readStored,
   revokeAtServer,
   runCli,
@@ -272,18 +273,12 @@ describe('drive-cli doctor', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     try {
       const port = (proxy.address() as AddressInfo).port;
-      const {
-        DRIVE_CLI_SANDBOX: _sandbox,
-        DRIVE_CLI_API_ROOT: _root,
-        DRIVE_CLI_CLIENT_SECRETS: _file,
-        ...env
-      } = await sandboxEnv(sandbox);
-      const { text, json, report } = await doctor({
-        ...env,
+      const env = await googleEnv(sandbox, {
         DRIVE_CLI_CLIENT_ID: 'doctor.apps.googleusercontent.com',
         DRIVE_CLI_CLIENT_SECRET: 'GOCSPX-doctor-never-printed',
         HTTPS_PROXY: `http://user:${password}@127.0.0.1:${port}`,
       });
+      const { text, json, report } = await doctor(env);
       expect(report.checks[2]).toMatchObject({
         name: 'OAuth client',
         status: 'pass',

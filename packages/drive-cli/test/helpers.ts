@@ -138,6 +138,24 @@ export async function sandboxEnv(
   };
 }
 
+/**
+ * An environment made by {@link sandboxEnv} with the sandbox taken away again: no client file,
+ * no sandbox switch, Google's Drive API, as a user runs drive-cli against Google. `extra` adds
+ * the client (as values) and whatever else the test needs.
+ */
+export async function googleEnv(
+  sandbox: Sandbox,
+  extra: NodeJS.ProcessEnv,
+): Promise<NodeJS.ProcessEnv> {
+  const {
+    DRIVE_CLI_CLIENT_SECRETS: _file,
+    DRIVE_CLI_SANDBOX: _sandbox,
+    DRIVE_CLI_API_ROOT: _root,
+    ...env
+  } = await sandboxEnv(sandbox);
+  return { ...env, ...extra };
+}
+
 /** Fails if any secret appears in the text. */
 export function expectNoSecret(text: string, secrets: (string | undefined)[]): void {
   for (const secret of secrets) {
